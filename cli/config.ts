@@ -1,0 +1,134 @@
+import { InputError } from "../core/errors.ts";
+import type { DatasetSource } from "../core/dataset/registry.ts";
+import type { FitParamsInput } from "../core/fit/params.ts";
+import type { LoadOptions } from "../core/load/mod.ts";
+
+/** A server configuration file, as JSON. */
+export interface ServeConfig {
+  port?: number;
+  host?: string;
+  datasets: DatasetSource[];
+}
+
+const DATASET_KEYS = new Set([
+  "name",
+  "path",
+  "vector",
+  "features",
+  "dropInvalid",
+  "minClusterSize",
+  "minSamples",
+  "method",
+  "metric",
+  "epsilon",
+  "allowSingleCluster",
+  "seed",
+  "umap",
+  "nNeighbors",
+  "minDist",
+]);
+
+/**
+ * Reads a config file such as
+ * `{"port": 8000, "datasets": [{"name": "users", "path": "users.parquet", "vector": "embedding", "minClusterSize": 500, "metric": "cosine"}]}`.
+ * Relative paths are resolved against the config file's folder.
+ */
+export async function readConfig(path: string): Promise<ServeConfig> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await Deno.readTextFile(path));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new InputError(
+        `Config file "${path}" not found; check the --config path`,
+        { status: 400 },
+      );
+    }
+    throw new InputError(
+      `Invalid config file "${path}": ${(error as Error).message}`,
+      { status: 400 },
+    );
+  }
+  if (!isRecord(parsed) || !Array.isArray(parsed.datasets)) {
+    throw new InputError(
+      `Invalid config file "${path}": expected an object with a "datasets" array`,
+      {
+        status: 400,
+      },
+    );
+  }
+  const folder = path.includes("/")
+    ? path.slice(0, path.lastIndexOf("/") + 1)
+    : "";
+  const datasets = parsed.datasets.map((entry, index) =>
+    readDataset(entry, index, folder, path)
+  );
+  return {
+    port: typeof parsed.port === "number" ? parsed.port : undefined,
+    host: typeof parsed.host === "string" ? parsed.host : undefined,
+    datasets,
+  };
+}
+
+function readDataset(
+  entry: unknown,
+  index: number,
+  folder: string,
+  path: string,
+): DatasetSource {
+  const where = `datasets[${index}] of "${path}"`;
+  if (!isRecord(entry)) {
+    throw new InputError(`Invalid ${where}: expected an object`, {
+      status: 400,
+    });
+  }
+  for (const key of Object.keys(entry)) {
+    if (!DATASET_KEYS.has(key)) {
+      throw new InputError(
+        `Unknown key "${key}" in ${where}; allowed: ${
+          [...DATASET_KEYS].join(", ")
+        }`,
+        {
+          status: 400,
+        },
+      );
+    }
+  }
+  if (typeof entry.name !== "string" || typeof entry.path !== "string") {
+    throw new InputError(
+      `Invalid ${where}: "name" and "path" must be strings`,
+      { status: 400 },
+    );
+  }
+  const load: LoadOptions = { dropInvalidRows: entry.dropInvalid === true };
+  if (typeof entry.vector === "string") {
+    load.vectorSpec = { vector: entry.vector };
+  } else if (typeof entry.features === "string") {
+    load.vectorSpec = { features: entry.features };
+  }
+  const fit: FitParamsInput = {};
+  for (
+    const key of [
+      "minClusterSize",
+      "minSamples",
+      "epsilon",
+      "seed",
+      "nNeighbors",
+      "minDist",
+    ] as const
+  ) {
+    if (entry[key] !== undefined) fit[key] = Number(entry[key]);
+  }
+  if (typeof entry.method === "string") fit.method = entry.method;
+  if (typeof entry.metric === "string") fit.metric = entry.metric;
+  if (entry.allowSingleCluster === true) fit.allowSingleCluster = true;
+  if (entry.umap === false) fit.umap = false;
+  const filePath = entry.path.startsWith("/")
+    ? entry.path
+    : folder + entry.path;
+  return { name: entry.name, path: filePath, load, fit };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

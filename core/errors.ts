@@ -1,0 +1,24 @@
+/**
+ * Error classes shared by the core, the loader and the server. The server maps
+ * each class to one HTTP status in its error handler, so code that raises them
+ * never needs to know about HTTP.
+ */
+
+/** Input that the user can fix: a bad value, column, option or row. (400/422) */
+export class InputError extends Error {
+  override name = "InputError";
+  /** HTTP status the server answers with: 400 for a bad request, 422 for bad data. */
+  readonly status: 400 | 422;
+  constructor(
+    message: string,
+    options?: { status?: 400 | 422; cause?: unknown },
+  ) {
+    super(message, { cause: options?.cause });
+    this.status = options?.status ?? 422;
+  }
+}
+
+/** A named thing (file, data set, cluster, column) that does not exist. (404) */
+export class NotFoundError extends Error {
+  override name = "NotFoundError";
+}

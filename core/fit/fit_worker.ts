@@ -1,0 +1,50 @@
+/// <reference lib="deno.worker" />
+/**
+ * Web Worker entry that runs one fit off the server's event loop. It receives
+ * a {@link FitRequest}, posts progress messages, then one result or error.
+ */
+import { fitModel } from "./pipeline.ts";
+import type { FitParams } from "./params.ts";
+
+/** Message that starts a fit; `data` is transferred, not copied. */
+export interface FitRequest {
+  data: Float32Array;
+  n: number;
+  dim: number;
+  params: FitParams;
+}
+
+/** Messages the worker posts back. */
+export type FitMessage =
+  | { type: "progress"; fraction: number; stage: string }
+  | { type: "result"; result: import("./pipeline.ts").FitResult }
+  | { type: "error"; name: string; message: string };
+
+const PROGRESS_INTERVAL_MS = 100;
+
+self.onmessage = (event: MessageEvent<FitRequest>) => {
+  const { data, n, dim, params } = event.data;
+  let lastPost = 0;
+  try {
+    const result = fitModel({ data, n, dim }, params, (fraction, stage) => {
+      const now = performance.now();
+      if (now - lastPost < PROGRESS_INTERVAL_MS && fraction < 1) return;
+      lastPost = now;
+      self.postMessage(
+        { type: "progress", fraction, stage } satisfies FitMessage,
+      );
+    });
+    const transfer = [
+      result.labels.buffer as ArrayBuffer,
+      result.probabilities.buffer as ArrayBuffer,
+      result.outlierScores.buffer as ArrayBuffer,
+    ];
+    if (result.layout) transfer.push(result.layout.buffer as ArrayBuffer);
+    self.postMessage({ type: "result", result } satisfies FitMessage, transfer);
+  } catch (error) {
+    const { name, message } = error instanceof Error
+      ? error
+      : { name: "Error", message: String(error) };
+    self.postMessage({ type: "error", name, message } satisfies FitMessage);
+  }
+};

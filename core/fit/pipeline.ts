@@ -1,0 +1,80 @@
+import { exactKnn } from "../knn/mod.ts";
+import { hdbscan } from "../hdbscan/mod.ts";
+import { umapLayout } from "../umap/mod.ts";
+import type { ProgressCallback, Vectors } from "../types.ts";
+import type { FitParams } from "./params.ts";
+
+/** The per-row results of one fit, all in input row order. */
+export interface FitResult {
+  readonly n: number;
+  readonly labels: Int32Array;
+  readonly probabilities: Float64Array;
+  readonly outlierScores: Float64Array;
+  /** Row-major n x 2, or null when the projection was turned off. */
+  readonly layout: Float32Array | null;
+  readonly clusterCount: number;
+  /** Milliseconds spent in each stage. */
+  readonly timings: { knn: number; hdbscan: number; umap: number };
+}
+
+/**
+ * Clusters and projects `vectors`: one neighbour graph, shared by HDBSCAN's
+ * core distances and UMAP's fuzzy graph, then both models. Progress goes to
+ * `onProgress` as a fraction of the whole fit with the current stage.
+ */
+export function fitModel(
+  vectors: Vectors,
+  params: FitParams,
+  onProgress: ProgressCallback = () => {},
+): FitResult {
+  const { n } = vectors;
+  const minSamples = params.hdbscan.minSamples ?? params.hdbscan.minClusterSize;
+  const clusteringEnd = params.umap.enabled ? 0.6 : 1;
+
+  // One graph large enough for both consumers.
+  const k = Math.max(
+    0,
+    Math.min(n - 1, Math.max(minSamples, params.umap.nNeighbors - 1)),
+  );
+  let start = performance.now();
+  const knn = exactKnn(
+    vectors,
+    k,
+    params.hdbscan.metric,
+    (f) => onProgress(f * 0.3, "neighbours"),
+  );
+  const knnTime = performance.now() - start;
+
+  start = performance.now();
+  const clusters = hdbscan(
+    vectors,
+    params.hdbscan,
+    knn,
+    (f) => onProgress(0.3 + f * (clusteringEnd - 0.3), "clustering"),
+  );
+  const hdbscanTime = performance.now() - start;
+
+  start = performance.now();
+  let layout: Float32Array | null = null;
+  if (params.umap.enabled) {
+    layout = umapLayout(knn, {
+      nNeighbors: params.umap.nNeighbors,
+      minDist: params.umap.minDist,
+      spread: 1,
+      seed: params.umap.seed,
+      onProgress: (f) => onProgress(0.6 + f * 0.4, "layout"),
+    }).coordinates;
+  }
+  const umapTime = performance.now() - start;
+  onProgress(1, "done");
+
+  return {
+    n,
+    labels: clusters.labels,
+    probabilities: clusters.probabilities,
+    outlierScores: clusters.outlierScores,
+    layout,
+    clusterCount: clusters.selectedClusters.length,
+    timings: { knn: knnTime, hdbscan: hdbscanTime, umap: umapTime },
+  };
+}

@@ -1,0 +1,127 @@
+import type { Random } from "../types.ts";
+import type { CsrGraph } from "./fuzzy_graph.ts";
+
+const ITERATIONS = 120;
+
+/**
+ * Computes a 2-D starting layout from the graph's spectrum: the two leading
+ * non-trivial eigenvectors of D^-1/2 W D^-1/2 by subspace iteration, the
+ * usual UMAP start. The result is scaled to [0, 10] per axis, as umap-learn
+ * scales its start, and returned row-major `n x 2`.
+ *
+ * NOTE: a fixed iteration count stands in for a convergence test, so graphs
+ * with many nearly disconnected parts get a mixed (still usable) start.
+ */
+export function spectralLayout(graph: CsrGraph, random: Random): Float32Array {
+  const { n, rowOffsets, weights } = graph;
+  const layout = new Float32Array(n * 2);
+  if (n <= 2) {
+    for (let i = 0; i < n; i++) layout[i * 2] = i * 10;
+    return layout;
+  }
+
+  // Degrees and the trivial eigenvector sqrt(d), normalised.
+  const inverseRoot = new Float64Array(n);
+  const trivial = new Float64Array(n);
+  let trivialNorm = 0;
+  for (let i = 0; i < n; i++) {
+    let degree = 0;
+    for (let e = rowOffsets[i]!; e < rowOffsets[i + 1]!; e++) {
+      degree += weights[e]!;
+    }
+    inverseRoot[i] = degree > 0 ? 1 / Math.sqrt(degree) : 0;
+    trivial[i] = Math.sqrt(degree);
+    trivialNorm += degree;
+  }
+  trivialNorm = Math.sqrt(trivialNorm) || 1;
+  for (let i = 0; i < n; i++) trivial[i]! /= trivialNorm;
+
+  // Two random start vectors, iterated with (I + M) / 2 so that no eigenvalue
+  // is negative and the leading ones win.
+  let u = new Float64Array(n);
+  let v = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    u[i] = random() - 0.5;
+    v[i] = random() - 0.5;
+  }
+  let nextU = new Float64Array(n);
+  let nextV = new Float64Array(n);
+  for (let iteration = 0; iteration < ITERATIONS; iteration++) {
+    multiply(graph, inverseRoot, u, nextU);
+    multiply(graph, inverseRoot, v, nextV);
+    [u, nextU] = [nextU, u];
+    [v, nextV] = [nextV, v];
+    orthonormalise(u, v, trivial);
+  }
+
+  // Back to the random-walk eigenvectors, then scaled into [0, 10].
+  for (let i = 0; i < n; i++) {
+    layout[i * 2] = u[i]! * inverseRoot[i]!;
+    layout[i * 2 + 1] = v[i]! * inverseRoot[i]!;
+  }
+  rescale(layout, n, random);
+  return layout;
+}
+
+/** Computes out = (x + D^-1/2 W D^-1/2 x) / 2. */
+function multiply(
+  graph: CsrGraph,
+  inverseRoot: Float64Array,
+  x: Float64Array,
+  out: Float64Array,
+): void {
+  const { n, rowOffsets, columns, weights } = graph;
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    for (let e = rowOffsets[i]!; e < rowOffsets[i + 1]!; e++) {
+      const j = columns[e]!;
+      sum += weights[e]! * inverseRoot[j]! * x[j]!;
+    }
+    out[i] = (x[i]! + inverseRoot[i]! * sum) / 2;
+  }
+}
+
+/** Gram-Schmidt of u and v against `trivial` and each other. */
+function orthonormalise(
+  u: Float64Array,
+  v: Float64Array,
+  trivial: Float64Array,
+): void {
+  removeComponent(u, trivial);
+  normalise(u);
+  removeComponent(v, trivial);
+  removeComponent(v, u);
+  normalise(v);
+}
+
+function removeComponent(x: Float64Array, unit: Float64Array): void {
+  let dot = 0;
+  for (let i = 0; i < x.length; i++) dot += x[i]! * unit[i]!;
+  for (let i = 0; i < x.length; i++) x[i]! -= dot * unit[i]!;
+}
+
+function normalise(x: Float64Array): void {
+  let norm = 0;
+  for (let i = 0; i < x.length; i++) norm += x[i]! * x[i]!;
+  norm = Math.sqrt(norm) || 1;
+  for (let i = 0; i < x.length; i++) x[i]! /= norm;
+}
+
+/** Scales each axis of a row-major n x 2 layout into [0, 10], with a little jitter. */
+export function rescale(layout: Float32Array, n: number, random: Random): void {
+  for (let axis = 0; axis < 2; axis++) {
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const value = layout[i * 2 + axis]!;
+      if (value < min) min = value;
+      if (value > max) max = value;
+    }
+    const range = max - min || 1;
+    for (let i = 0; i < n; i++) {
+      const value = layout[i * 2 + axis]!;
+      layout[i * 2 + axis] = (10 * (value - min)) / range +
+        (random() - 0.5) * 1e-4;
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import { Hono } from "hono";
+import type { DatasetRegistry } from "../core/dataset/registry.ts";
+import {
+  pointsToArrow,
+  pointsToCsv,
+  pointsToJson,
+} from "../core/export/points.ts";
+import { requireReady } from "./dataset_state.ts";
+import { parseQuery } from "./query.ts";
+import { etagFor, notModified } from "./etag.ts";
+import type { AppEnv } from "./env.ts";
+
+/** JSON and Arrow endpoints under /api. */
+export function apiRoutes(registry: DatasetRegistry): Hono<AppEnv> {
+  const api = new Hono<AppEnv>();
+
+  api.get("/d", (c) =>
+    c.json(
+      registry.list().map((dataset) => ({
+        name: dataset.name,
+        status: dataset.status,
+        progress: dataset.progress,
+        rows: dataset.table?.rowCount ?? null,
+        clusters: dataset.snapshot?.clusterCount ?? null,
+        error: dataset.error?.message ?? null,
+      })),
+    ));
+
+  api.get("/d/:name/clusters", (c) => {
+    parseQuery(c.req.query(), {});
+    const { dataset, table, snapshot } = requireReady(
+      registry.get(c.req.param("name")),
+    );
+    const etag = etagFor(snapshot, "clusters");
+    c.header("etag", etag);
+    c.header("cache-control", "no-cache");
+    if (notModified(c, etag)) return c.body(null, 304);
+    return c.json({
+      name: dataset.name,
+      version: snapshot.version,
+      rows: snapshot.rowCount,
+      clusterCount: snapshot.clusterCount,
+      noise: snapshot.noiseCount,
+      dropped: table.dropped,
+      params: snapshot.params,
+      clusters: snapshot.clusters.map((cluster) => ({
+        label: cluster.label,
+        size: cluster.size,
+        share: snapshot.rowCount > 0 ? cluster.size / snapshot.rowCount : 0,
+        meanProbability: cluster.meanProbability,
+        meanOutlierScore: cluster.meanOutlierScore,
+      })),
+    });
+  });
+
+  api.get("/d/:name/points", (c) => {
+    const { format } = parseQuery(c.req.query(), {
+      format: {
+        kind: "enum",
+        values: ["arrow", "csv", "json"],
+        default: "arrow",
+      },
+    });
+    const { snapshot } = requireReady(registry.get(c.req.param("name")));
+    const etag = etagFor(snapshot, `points:${format}`);
+    c.header("etag", etag);
+    c.header("cache-control", "no-cache");
+    if (notModified(c, etag)) return c.body(null, 304);
+    if (format === "csv") {
+      c.header("content-type", "text/csv; charset=utf-8");
+      return c.body(pointsToCsv(snapshot));
+    }
+    if (format === "json") {
+      c.header("content-type", "application/json; charset=utf-8");
+      return c.body(pointsToJson(snapshot));
+    }
+    c.header("content-type", "application/vnd.apache.arrow.stream");
+    return c.body(pointsToArrow(snapshot));
+  });
+
+  return api;
+}

@@ -1,0 +1,75 @@
+import { Hono } from "hono";
+import { requestId } from "hono/request-id";
+import type { DatasetRegistry } from "../core/dataset/registry.ts";
+import { NotFoundError } from "../core/errors.ts";
+import { log } from "../core/log.ts";
+import { apiRoutes } from "./api.ts";
+import { chartRoutes } from "./charts.ts";
+import type { AppEnv } from "./env.ts";
+import { handleError } from "./errors.ts";
+import { pageRoutes } from "./pages.ts";
+import { staticRoutes } from "./static.ts";
+
+/** What the app serves and how. */
+export interface AppOptions {
+  registry: DatasetRegistry;
+}
+
+/**
+ * Builds the Hono app: pages, charts, API, static files and health, with one
+ * request id per request (also sent as X-Request-Id) and one error handler.
+ */
+export function createApp(options: AppOptions): Hono<AppEnv> {
+  const { registry } = options;
+  const app = new Hono<AppEnv>();
+
+  app.use(requestId());
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    log.debug("request", {
+      requestId: c.get("requestId"),
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round(performance.now() - started),
+    });
+  });
+  app.use(async (c, next) => {
+    await next();
+    c.header("x-content-type-options", "nosniff");
+    if (!c.res.headers.has("content-security-policy")) {
+      c.header(
+        "content-security-policy",
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'",
+      );
+      c.header("x-frame-options", "SAMEORIGIN");
+    }
+  });
+
+  app.get("/healthz", (c) => {
+    c.header("cache-control", "no-store");
+    return c.json({
+      status: "ok",
+      datasets: registry.list().map((dataset) => ({
+        name: dataset.name,
+        status: dataset.status,
+      })),
+    });
+  });
+  app.route("/static", staticRoutes());
+  app.route("/api", apiRoutes(registry));
+  app.route("/", chartRoutes(registry));
+  app.route("/", pageRoutes(registry));
+
+  app.notFound((c) =>
+    handleError(
+      new NotFoundError(
+        `No page at ${c.req.path}; the list of data sets is at /`,
+      ),
+      c,
+    )
+  );
+  app.onError(handleError);
+  return app;
+}

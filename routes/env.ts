@@ -1,0 +1,2 @@
+/** Variables that middleware sets on each request's context. */
+export type AppEnv = { Variables: { requestId: string } };
