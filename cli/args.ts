@@ -1,6 +1,7 @@
 import { InputError } from "../core/errors.ts";
 import type { FitParamsInput } from "../core/fit/params.ts";
 import type { LoadOptions } from "../core/load/mod.ts";
+import { normalizeFrameAncestors } from "../routes/embed.ts";
 
 /** Parsed command line: positional arguments and the options that apply to each data set. */
 export interface ParsedArgs {
@@ -12,6 +13,8 @@ export interface ParsedArgs {
   host?: string;
   name?: string;
   config?: string;
+  /** Normalised CSP frame-ancestors sources from --frame-ancestors. */
+  frameAncestors?: string[];
   help: boolean;
 }
 
@@ -81,6 +84,11 @@ export const OPTIONS: Record<string, { kind: OptionKind; help: string }> = {
   "--config": {
     kind: "string",
     help: "JSON file that lists data sets with their options",
+  },
+  "--frame-ancestors": {
+    kind: "string",
+    help:
+      "origins that may show the pages in a frame, space- or comma-separated: 'self' or http(s) origins (default 'self')",
   },
   "--help": { kind: "flag", help: "print this help" },
 };
@@ -204,6 +212,12 @@ function applyValue(
       break;
     case "--config":
       parsed.config = text;
+      break;
+    case "--frame-ancestors":
+      parsed.frameAncestors = normalizeFrameAncestors(
+        text.split(/[\s,]+/).filter((source) => source !== ""),
+        "--frame-ancestors",
+      );
       break;
   }
 }

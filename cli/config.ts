@@ -2,11 +2,18 @@ import { InputError } from "../core/errors.ts";
 import type { DatasetSource } from "../core/dataset/registry.ts";
 import type { FitParamsInput } from "../core/fit/params.ts";
 import type { LoadOptions } from "../core/load/mod.ts";
+import { normalizeFrameAncestors } from "../routes/embed.ts";
 
 /** A server configuration file, as JSON. */
 export interface ServeConfig {
   port?: number;
   host?: string;
+  /** Normalised CSP frame-ancestors sources. */
+  frameAncestors?: string[];
+  /** Bearer token for write endpoints; CLUSTERSCOPE_TOKEN takes precedence. */
+  token?: string;
+  /** Largest append body in bytes. */
+  maxAppendBytes?: number;
   datasets: DatasetSource[];
 }
 
@@ -66,8 +73,38 @@ export async function readConfig(path: string): Promise<ServeConfig> {
   return {
     port: typeof parsed.port === "number" ? parsed.port : undefined,
     host: typeof parsed.host === "string" ? parsed.host : undefined,
+    frameAncestors: readFrameAncestors(parsed.frameAncestors, path),
+    token: typeof parsed.token === "string" && parsed.token !== ""
+      ? parsed.token
+      : undefined,
+    maxAppendBytes: readPositiveInteger(
+      parsed.maxAppendBytes,
+      "maxAppendBytes",
+      path,
+    ),
     datasets,
   };
+}
+
+/**
+ * Reads the optional top-level "frameAncestors": an array of origins such as
+ * "https://docs.example.com", or "'self'".
+ */
+function readFrameAncestors(
+  value: unknown,
+  path: string,
+): string[] | undefined {
+  if (value === undefined) return undefined;
+  const where = `"frameAncestors" of "${path}"`;
+  if (
+    !Array.isArray(value) || !value.every((entry) => typeof entry === "string")
+  ) {
+    throw new InputError(
+      `Invalid ${where}: expected an array of strings such as ["'self'", "https://docs.example.com"]`,
+      { status: 400 },
+    );
+  }
+  return normalizeFrameAncestors(value, where);
 }
 
 function readDataset(
@@ -131,4 +168,23 @@ function readDataset(
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function readPositiveInteger(
+  value: unknown,
+  key: string,
+  path: string,
+): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    throw new InputError(
+      `Invalid "${key}" ${
+        JSON.stringify(value)
+      } in "${path}": use a positive integer`,
+      {
+        status: 400,
+      },
+    );
+  }
+  return value;
 }

@@ -33,7 +33,14 @@ export async function runServe(args: ParsedArgs): Promise<void> {
 
   const registry = new DatasetRegistry();
   for (const source of sources) registry.add(source);
-  const app = createApp({ registry });
+  const frameAncestors = args.frameAncestors ?? config?.frameAncestors;
+  const token = Deno.env.get("CLUSTERSCOPE_TOKEN") || config?.token;
+  const app = createApp({
+    registry,
+    frameAncestors,
+    token,
+    maxAppendBytes: config?.maxAppendBytes,
+  });
 
   const server = Deno.serve({
     port,
@@ -42,6 +49,8 @@ export async function runServe(args: ParsedArgs): Promise<void> {
       log.info("server.start", {
         url: `http://${hostname}:${port}/`,
         datasets: sources.map((s) => s.name),
+        frameAncestors: frameAncestors ?? "'self'",
+        writes: token ? "enabled" : "disabled",
       });
     },
   }, app.fetch);

@@ -7,11 +7,11 @@
 /** Input that the user can fix: a bad value, column, option or row. (400/422) */
 export class InputError extends Error {
   override name = "InputError";
-  /** HTTP status the server answers with: 400 for a bad request, 422 for bad data. */
-  readonly status: 400 | 422;
+  /** HTTP status the server answers with: 400 for a bad request, 422 for bad data, 413 or 415 for a bad body. */
+  readonly status: 400 | 413 | 415 | 422;
   constructor(
     message: string,
-    options?: { status?: 400 | 422; cause?: unknown },
+    options?: { status?: 400 | 413 | 415 | 422; cause?: unknown },
   ) {
     super(message, { cause: options?.cause });
     this.status = options?.status ?? 422;
@@ -21,4 +21,19 @@ export class InputError extends Error {
 /** A named thing (file, data set, cluster, column) that does not exist. (404) */
 export class NotFoundError extends Error {
   override name = "NotFoundError";
+}
+
+/** The data set cannot take this request yet, for example before its first fit. (503) */
+export class NotReadyError extends Error {
+  override name = "NotReadyError";
+}
+
+/** A write request without a valid token, or with writes turned off. (401, 403) */
+export class AuthError extends Error {
+  override name = "AuthError";
+  readonly status: 401 | 403;
+  constructor(message: string, status: 401 | 403) {
+    super(message);
+    this.status = status;
+  }
 }

@@ -36,6 +36,51 @@ export function formatValue(value: number): string {
   return String(Number(value.toPrecision(6)));
 }
 
+/** Milliseconds in a UTC day, which has no leap seconds in epoch time. */
+export const DAY_MS = 86_400_000;
+
+/** Finest unit that a formatted UTC instant shows. */
+export type UtcPrecision = "day" | "minute" | "second" | "millisecond";
+
+/** Returns the coarsest precision that shows every one of the instants exactly. */
+export function utcPrecisionOf(epochMs: Iterable<number>): UtcPrecision {
+  let precision: UtcPrecision = "day";
+  for (const value of epochMs) {
+    if (value % 1000 !== 0) return "millisecond";
+    if (value % 60_000 !== 0) precision = "second";
+    else if (value % DAY_MS !== 0 && precision === "day") precision = "minute";
+  }
+  return precision;
+}
+
+/**
+ * Formats an instant in epoch milliseconds as UTC: "2025-03-01" at day
+ * precision, "2025-03-01 14:30 UTC" at minute precision, and with seconds or
+ * milliseconds after that. The precision defaults to the coarsest that
+ * shows the instant exactly.
+ */
+export function formatUtc(
+  epochMs: number,
+  precision: UtcPrecision = utcPrecisionOf([epochMs]),
+): string {
+  const instant = new Date(epochMs);
+  // Date covers ±8.64e15 ms; a value beyond that prints as a number.
+  if (Number.isNaN(instant.getTime())) return formatValue(epochMs);
+  const iso = instant.toISOString();
+  const date = iso.slice(0, iso.indexOf("T"));
+  const time = iso.slice(iso.indexOf("T") + 1, -1);
+  switch (precision) {
+    case "day":
+      return date;
+    case "minute":
+      return `${date} ${time.slice(0, 5)} UTC`;
+    case "second":
+      return `${date} ${time.slice(0, 8)} UTC`;
+    case "millisecond":
+      return `${date} ${time} UTC`;
+  }
+}
+
 /**
  * Estimates the rendered width of a text in pixels without a font engine:
  * 0.6 em per character, and 1 em for East Asian wide characters and emoji.

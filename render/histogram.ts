@@ -3,12 +3,17 @@
 import * as Plot from "@observablehq/plot";
 import { bin, median, thresholdSturges } from "d3-array";
 import { createDocument, type XmlElement } from "./dom.ts";
+import type { LiteralTimeInterval } from "@observablehq/plot";
 import {
+  DAY_MS,
   formatCount,
   formatPercent,
   formatQuantity,
+  formatUtc,
   formatValue,
   truncateText,
+  type UtcPrecision,
+  utcPrecisionOf,
 } from "./format.ts";
 import {
   finishChart,
@@ -38,6 +43,12 @@ export interface HistogramInput extends ChartOptions {
   readonly cluster: number;
   /** Suggested bin count, from 1 to 200. Defaults to Sturges' rule on the whole table. */
   readonly binCount?: number;
+  /**
+   * Reads the values as UTC instants in epoch milliseconds, as DATE and
+   * TIMESTAMP columns arrive. The x axis then shows dates, and bins follow
+   * calendar units such as days or months. Defaults to false.
+   */
+  readonly temporal?: boolean;
 }
 
 /** Left margin, wide enough for tick labels such as "12.5%". */
@@ -107,22 +118,35 @@ export function renderHistogram(input: HistogramInput): string {
     ],
   };
 
-  const note = findDegenerateCase(table, cluster, input.column, name);
+  const temporal = input.temporal ?? false;
+  const formatX = temporal ? (value: number) => formatUtc(value) : formatValue;
+  const note = findDegenerateCase(table, cluster, input.column, name, formatX);
   if (note !== undefined) {
     const description = chart.description ??
       `Histogram of ${input.column} in ${name} against all rows. ${note}`;
     return renderNoteChart(chart, content, note, description);
   }
 
-  const [min, max] = valueRange(table.values);
   const { tableBins, clusterBins } = binBothGroups(
     table.values,
     cluster.values,
     input.binCount,
+    temporal,
   );
+  const domain = [tableBins[0]!.x0, tableBins.at(-1)!.x1];
+  const formatEdge = temporal
+    ? formatUtcWith(utcPrecisionOf(tableBins.flatMap((b) => [b.x0, b.x1])))
+    : formatValue;
 
   const description = chart.description ??
-    describeHistogram(input.column, name, table, cluster, tableBins.length);
+    describeHistogram(
+      input.column,
+      name,
+      table,
+      cluster,
+      tableBins.length,
+      formatX,
+    );
   const document = createDocument();
   const header = layoutHeader(chart, content);
   const svg = Plot.plot({
@@ -137,7 +161,9 @@ export function renderHistogram(input: HistogramInput): string {
       label: truncateText(input.column, chart.width - 2 * PADDING, 10),
       labelAnchor: "center",
       labelArrow: "none",
-      domain: [min, max],
+      ...(temporal
+        ? { type: "utc", domain: domain.map((ms) => new Date(ms)) }
+        : { domain }),
     },
     y: {
       label: null,
@@ -149,6 +175,7 @@ export function renderHistogram(input: HistogramInput): string {
         name,
         color,
         muted: chart.colors.muted,
+        formatEdge,
       }),
       yAxisLabel("share of non-missing values", MARGIN_LEFT),
     ],
@@ -190,6 +217,7 @@ function findDegenerateCase(
   cluster: Group,
   column: string,
   name: string,
+  formatX: (value: number) => string,
 ): string | undefined {
   if (table.rows === 0) {
     return "The table has no rows, so there is nothing to show.";
@@ -205,7 +233,7 @@ function findDegenerateCase(
   const [min, max] = valueRange(table.values);
   if (min === max) {
     return `Every non-missing value of "${column}" is ${
-      formatValue(min)
+      formatX(min)
     }, so there is no spread to bin.`;
   }
   if (cluster.values.length === 0) {
@@ -231,15 +259,22 @@ function valueRange(values: Float64Array): [number, number] {
  * is given, then bins the cluster's values with the same edges. Each count is
  * also given as a share of its own group's values. The table must hold at
  * least two distinct values, and the cluster's values must lie in its range.
+ * Temporal values get calendar bins from {@linkcode temporalBins}.
  */
 export function binBothGroups(
   tableValues: Float64Array,
   clusterValues: Float64Array,
   binCount?: number,
+  temporal = false,
 ): { tableBins: ShareBin[]; clusterBins: ShareBin[] } {
-  const domain = valueRange(tableValues);
+  const range = valueRange(tableValues);
+  const count = binCount ?? thresholdSturges(tableValues);
+  const calendar = temporal ? temporalBins(range, count) : null;
+  const domain = calendar?.domain ?? range;
   const tableBins = toShareBins(
-    bin().domain(domain).thresholds(binCount ?? thresholdSturges)(tableValues),
+    bin().domain(domain).thresholds(calendar?.thresholds ?? count)(
+      tableValues,
+    ),
     tableValues.length,
   );
 
@@ -250,6 +285,65 @@ export function binBothGroups(
     clusterValues.length,
   );
   return { tableBins, clusterBins };
+}
+
+/**
+ * Calendar intervals for temporal bins, by name for Plot's `utcInterval`
+ * with their approximate length in milliseconds. Multiples such as "2 days"
+ * are left out where the interval restarts each month or year, which would
+ * give a short bin there.
+ */
+const CALENDAR_INTERVALS: readonly (readonly [LiteralTimeInterval, number])[] =
+  [
+    ["second", 1e3],
+    ["5 seconds", 5e3],
+    ["15 seconds", 15e3],
+    ["30 seconds", 30e3],
+    ["minute", 60e3],
+    ["5 minutes", 300e3],
+    ["15 minutes", 900e3],
+    ["30 minutes", 1800e3],
+    ["hour", 3600e3],
+    ["3 hours", 3 * 3600e3],
+    ["6 hours", 6 * 3600e3],
+    ["12 hours", 12 * 3600e3],
+    ["day", DAY_MS],
+    ["week", 7 * DAY_MS],
+    ["month", 30 * DAY_MS],
+    ["3 months", 91 * DAY_MS],
+    ["6 months", 182 * DAY_MS],
+    ["year", 365 * DAY_MS],
+    ["2 years", 730 * DAY_MS],
+    ["5 years", 1826 * DAY_MS],
+    ["10 years", 3652 * DAY_MS],
+    ["20 years", 7305 * DAY_MS],
+    ["50 years", 18262 * DAY_MS],
+    ["100 years", 36524 * DAY_MS],
+  ];
+
+/** Upper bound of calendar bins; longer spans fall back to numeric bins. */
+const MAX_CALENDAR_BINS = 200;
+
+/**
+ * Picks the shortest calendar interval that splits the range into at most
+ * about `count` bins, and returns the domain widened to whole intervals with
+ * the boundaries inside it. Returns null when even a century gives more than
+ * {@linkcode MAX_CALENDAR_BINS} bins.
+ */
+export function temporalBins(
+  [min, max]: readonly [number, number],
+  count: number,
+): { domain: [number, number]; thresholds: number[] } | null {
+  const target = (max - min) / Math.max(1, count);
+  const entry = CALENDAR_INTERVALS.find(([, length]) => length >= target) ??
+    CALENDAR_INTERVALS.at(-1)!;
+  if ((max - min) / entry[1] > MAX_CALENDAR_BINS) return null;
+  const interval = Plot.utcInterval(entry[0]);
+  const start = interval.floor(new Date(min)).getTime();
+  const stop = interval.ceil(new Date(max)).getTime();
+  const thresholds = interval.range(new Date(start + 1), new Date(stop))
+    .map((date) => date.getTime());
+  return { domain: [start, stop], thresholds };
 }
 
 /** Adds each bin's share of `total` to the bins that d3-array returns. */
@@ -269,6 +363,8 @@ interface MarkStyle {
   readonly name: string;
   readonly color: string;
   readonly muted: string;
+  /** Formats a bin edge for the tooltips. */
+  readonly formatEdge: (value: number) => string;
 }
 
 /**
@@ -290,7 +386,7 @@ function tableAndClusterMarks(
   ];
   const titles = clusterBins.map((b, index) => {
     const tableBin = tableBins[index]!;
-    return `${formatValue(b.x0)} to ${formatValue(b.x1)}: ${
+    return `${style.formatEdge(b.x0)} to ${style.formatEdge(b.x1)}: ${
       formatPercent(b.share)
     } of ${style.name} (${formatCount(b.count)}), ${
       formatPercent(tableBin.share)
@@ -326,6 +422,12 @@ function tableAndClusterMarks(
   ];
 }
 
+function formatUtcWith(
+  precision: UtcPrecision,
+): (epochMs: number) => string {
+  return (epochMs) => formatUtc(epochMs, precision);
+}
+
 function formatTickPercent(share: number): string {
   return `${Math.round(share * 1000) / 10}%`;
 }
@@ -349,6 +451,7 @@ function describeHistogram(
   table: Group,
   cluster: Group,
   binCount: number,
+  formatX: (value: number) => string,
 ): string {
   const clusterMedian = median(cluster.values)!;
   const tableMedian = median(table.values)!;
@@ -358,7 +461,7 @@ function describeHistogram(
     formatQuantity(table.values.length, "value")
   }), as shares of each group in ${
     formatQuantity(binCount, "bin")
-  }. The median is ${formatValue(clusterMedian)} in ${name} and ${
-    formatValue(tableMedian)
+  }. The median is ${formatX(clusterMedian)} in ${name} and ${
+    formatX(tableMedian)
   } in all rows.`;
 }

@@ -27,7 +27,7 @@ export {
   renderClusterSizes,
 } from "./cluster_sizes.ts";
 export { type HistogramInput, renderHistogram } from "./histogram.ts";
-export type { ChartOptions } from "./options.ts";
+export { type ChartOptions, DEFAULT_HEIGHT, DEFAULT_WIDTH } from "./options.ts";
 export {
   CLUSTER_PALETTE,
   clusterColor,

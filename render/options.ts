@@ -30,8 +30,10 @@ export interface ResolvedChart {
   readonly transparent: boolean;
 }
 
-const DEFAULT_WIDTH = 640;
-const DEFAULT_HEIGHT = 400;
+/** Width of a chart, in pixels, when the options give none. */
+export const DEFAULT_WIDTH = 640;
+/** Height of a chart, in pixels, when the options give none. */
+export const DEFAULT_HEIGHT = 400;
 const MIN_WIDTH = 200;
 const MIN_HEIGHT = 160;
 const MAX_SIZE = 4000;

@@ -3,13 +3,27 @@
 import * as Plot from "@observablehq/plot";
 import { allNoiseNote } from "./clusters.ts";
 import { createDocument, type XmlElement } from "./dom.ts";
-import { formatCount, formatPercent, formatQuantity } from "./format.ts";
+import { formatCount, formatQuantity } from "./format.ts";
 import {
   finishChart,
   type HeaderContent,
   layoutHeader,
   renderNoteChart,
 } from "./frame.ts";
+import {
+  binLayer,
+  type DensityBins,
+  type DensityStyle,
+  drawDensity,
+} from "./density.ts";
+import {
+  chooseBinWidth,
+  countLayers,
+  createHexGrid,
+  type HexGrid,
+  type PlotBox,
+  projectLayer,
+} from "./hex_grid.ts";
 import type { LegendItem } from "./legend.ts";
 import {
   type ChartOptions,
@@ -48,13 +62,24 @@ const NOISE_DOT_RADIUS = 2;
 const PLOT_MARGIN = 10;
 
 /**
- * Number of hexagons that tile the plot area, which sets the bin width. A
- * hexagon with its tooltip takes 150 to 200 bytes, and noise and clusters
- * form separate layers, so even a plot that both layers cover completely
- * stays below about 700 KB.
+ * Maximum hexagons drawn with a tooltip each, over both layers. Such a
+ * hexagon takes 110 to 160 bytes, so these stay below about 320 KB.
  */
-const MAX_HEXAGONS = 2000;
-const MIN_BIN_WIDTH = 6;
+const MAX_DETAILED_HEXAGONS = 2000;
+
+/**
+ * Maximum hexagons drawn in the compact style, where hexagons of one colour
+ * and shade share a path at about 40 bytes each, so these stay below about
+ * 800 KB too.
+ */
+const MAX_COMPACT_HEXAGONS = 20_000;
+
+/**
+ * Width of the hexagons in pixels, unless the budget needs wider ones. A
+ * lone point is then drawn about as wide as a dot, so the density layer
+ * reads like a scatter.
+ */
+const MIN_BIN_WIDTH = 4;
 
 /** Points of one chart split into layers, with counts for the captions. */
 interface ScatterPoints {
@@ -123,15 +148,15 @@ export function renderScatter(input: ScatterInput): string {
   const document = createDocument();
   const header = layoutHeader(chart, content);
   const clusterLabels = [...points.clusterSizes.keys()];
-  const plotWidth = chart.width - 2 * PLOT_MARGIN;
-  const plotHeight = Math.max(
-    1,
-    chart.height - header.height - 4 - PLOT_MARGIN,
-  );
-  const binWidth = Math.max(
-    MIN_BIN_WIDTH,
-    Math.sqrt((plotWidth * plotHeight) / (MAX_HEXAGONS * Math.sqrt(3) / 2)),
-  );
+  const box: PlotBox = {
+    left: PLOT_MARGIN,
+    right: chart.width - PLOT_MARGIN,
+    top: header.height + 4,
+    bottom: Math.max(header.height + 5, chart.height - PLOT_MARGIN),
+    domainX: extent(x, points),
+    domainY: extent(y, points),
+  };
+  const hexagons = density ? planDensity(x, y, labels, points, box) : null;
 
   const svg = Plot.plot({
     document,
@@ -141,23 +166,25 @@ export function renderScatter(input: ScatterInput): string {
     marginRight: PLOT_MARGIN,
     marginBottom: PLOT_MARGIN,
     marginLeft: PLOT_MARGIN,
-    inset: density ? binWidth : DOT_RADIUS + 2,
+    inset: hexagons ? hexagons.width : DOT_RADIUS + 2,
     axis: null,
-    x: { domain: extent(x, points) },
-    y: { domain: extent(y, points) },
+    x: { domain: box.domainX },
+    y: { domain: box.domainY },
     color: {
       type: "ordinal",
       domain: clusterLabels,
       range: clusterLabels.map(clusterColor),
     },
-    opacity: { type: "sqrt", range: [0.25, 1] },
     marks: [
       Plot.frame({ stroke: chart.colors.muted, strokeOpacity: 0.3 }),
-      ...(density
-        ? densityMarks(x, y, labels, points, binWidth)
-        : dotMarks(x, y, labels, points, input.rowNumbers)),
+      ...(hexagons ? [] : dotMarks(x, y, labels, points, input.rowNumbers)),
     ],
   }) as XmlElement;
+  if (hexagons) {
+    svg.append(
+      drawDensity(document, hexagons.grid, hexagons.bins, hexagons.style),
+    );
+  }
 
   return finishChart(document, svg, chart, header, description);
 }
@@ -198,7 +225,10 @@ function splitPoints(
 }
 
 /** Returns the range of the finite coordinates, widened if it is a point. */
-function extent(values: Float32Array, points: ScatterPoints): number[] {
+function extent(
+  values: Float32Array,
+  points: ScatterPoints,
+): [number, number] {
   let min = Infinity;
   let max = -Infinity;
   for (const layer of [points.noise, points.clustered]) {
@@ -240,86 +270,62 @@ function dotMarks(
   ];
 }
 
+/** Hexagons of the density layer, ready to draw. */
+interface DensityPlan {
+  readonly width: number;
+  readonly grid: HexGrid;
+  readonly bins: DensityBins;
+  readonly style: DensityStyle;
+}
+
 /**
- * Hexagonal bins in two layers: noise bins first, grey, then cluster bins in
- * the colour of their most common cluster. Both layers share one opacity
- * scale, so equal counts look equally dense.
+ * Bins the noise and cluster layers into hexagons. They are
+ * {@linkcode MIN_BIN_WIDTH} wide and carry a tooltip each when the occupied
+ * hexagons fit {@linkcode MAX_DETAILED_HEXAGONS}. Otherwise they are drawn
+ * compact, as narrow as {@linkcode MAX_COMPACT_HEXAGONS} allows, so that the
+ * file size stops growing with the row count.
  */
-function densityMarks(
+function planDensity(
   x: Float32Array,
   y: Float32Array,
   labels: Int32Array,
   points: ScatterPoints,
-  binWidth: number,
-): Plot.Markish[] {
-  const noiseX = Float64Array.from(points.noise, (row) => x[row]!);
-  const noiseY = Float64Array.from(points.noise, (row) => y[row]!);
-  const clusterX = Float64Array.from(points.clustered, (row) => x[row]!);
-  const clusterY = Float64Array.from(points.clustered, (row) => y[row]!);
+  box: PlotBox,
+): DensityPlan {
+  const noise = {
+    x: Float64Array.from(points.noise, (row) => x[row]!),
+    y: Float64Array.from(points.noise, (row) => y[row]!),
+  };
+  const clustered = {
+    x: Float64Array.from(points.clustered, (row) => x[row]!),
+    y: Float64Array.from(points.clustered, (row) => y[row]!),
+  };
   const clusterLabels = Int32Array.from(
     points.clustered,
     (row) => labels[row]!,
   );
 
-  return [
-    Plot.hexagon(
-      noiseX,
-      Plot.hexbin({
-        fillOpacity: "count",
-        title: (values: ArrayLike<unknown>) =>
-          `${formatQuantity(values.length, "noise point")}`,
-      }, {
-        x: noiseX,
-        y: noiseY,
-        fill: NOISE_COLOR,
-        title: noiseX,
-        binWidth,
-      }),
-    ),
-    Plot.hexagon(
-      clusterX,
-      Plot.hexbin({
-        fill: (values: ArrayLike<number>) => dominantLabel(values).label,
-        fillOpacity: "count",
-        title: describeBin,
-      }, {
-        x: clusterX,
-        y: clusterY,
-        fill: clusterLabels,
-        title: clusterLabels,
-        z: null,
-        binWidth,
-      }),
-    ),
-  ];
-}
-
-/** Finds the most common label of a bin; ties go to the lowest label. */
-function dominantLabel(
-  values: ArrayLike<number>,
-): { label: number; count: number } {
-  const counts = new Map<number, number>();
-  for (let i = 0; i < values.length; i++) {
-    counts.set(values[i]!, (counts.get(values[i]!) ?? 0) + 1);
-  }
-  let label = Infinity;
-  let count = 0;
-  for (const [candidate, candidateCount] of counts) {
-    if (
-      candidateCount > count || (candidateCount === count && candidate < label)
-    ) {
-      label = candidate;
-      count = candidateCount;
-    }
-  }
-  return { label, count };
-}
-
-function describeBin(values: ArrayLike<number>): string {
-  const { label, count } = dominantLabel(values);
-  return `${formatQuantity(values.length, "point")}, ${
-    formatPercent(count / values.length)
-  } in ${clusterName(label)}`;
+  const layers = [noise, clustered];
+  const detailed =
+    countLayers(layers, box, MIN_BIN_WIDTH) <= MAX_DETAILED_HEXAGONS;
+  const width = detailed ? MIN_BIN_WIDTH : chooseBinWidth(layers, box, {
+    minWidth: MIN_BIN_WIDTH,
+    maxHexagons: MAX_COMPACT_HEXAGONS,
+  });
+  const grid = createHexGrid(width, box);
+  return {
+    width,
+    grid,
+    bins: {
+      noise: binLayer(grid, projectLayer(noise, box, width), null),
+      clustered: binLayer(
+        grid,
+        projectLayer(clustered, box, width),
+        clusterLabels,
+      ),
+    },
+    style: detailed ? "detailed" : "compact",
+  };
 }
 
 /** Builds the subtitle lines and legend. */

@@ -20,7 +20,7 @@ export function apiRoutes(registry: DatasetRegistry): Hono<AppEnv> {
         name: dataset.name,
         status: dataset.status,
         progress: dataset.progress,
-        rows: dataset.table?.rowCount ?? null,
+        rows: dataset.store?.rowCount ?? null,
         clusters: dataset.snapshot?.clusterCount ?? null,
         error: dataset.error?.message ?? null,
       })),

@@ -5,14 +5,30 @@ import { NotFoundError } from "../core/errors.ts";
 import { log } from "../core/log.ts";
 import { apiRoutes } from "./api.ts";
 import { chartRoutes } from "./charts.ts";
+import {
+  DEFAULT_FRAME_ANCESTORS,
+  embedRoutes,
+  framePolicy,
+  normalizeFrameAncestors,
+} from "./embed.ts";
 import type { AppEnv } from "./env.ts";
 import { handleError } from "./errors.ts";
 import { pageRoutes } from "./pages.ts";
 import { staticRoutes } from "./static.ts";
+import { streamRoutes } from "./stream.ts";
 
 /** What the app serves and how. */
 export interface AppOptions {
   registry: DatasetRegistry;
+  /**
+   * Sources of the CSP frame-ancestors directive: `'self'` or http(s)
+   * origins that may show the pages in a frame. Defaults to `'self'` only.
+   */
+  frameAncestors?: readonly string[];
+  /** Bearer token that write endpoints require; without one, writes are off. */
+  token?: string;
+  /** Largest append body in bytes. */
+  maxAppendBytes?: number;
 }
 
 /**
@@ -21,6 +37,12 @@ export interface AppOptions {
  */
 export function createApp(options: AppOptions): Hono<AppEnv> {
   const { registry } = options;
+  const policy = framePolicy(
+    normalizeFrameAncestors(
+      options.frameAncestors ?? DEFAULT_FRAME_ANCESTORS,
+      "frame ancestors",
+    ),
+  );
   const app = new Hono<AppEnv>();
 
   app.use(requestId());
@@ -39,11 +61,10 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     await next();
     c.header("x-content-type-options", "nosniff");
     if (!c.res.headers.has("content-security-policy")) {
-      c.header(
-        "content-security-policy",
-        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'",
-      );
-      c.header("x-frame-options", "SAMEORIGIN");
+      c.header("content-security-policy", policy.contentSecurityPolicy);
+      if (policy.xFrameOptions) {
+        c.header("x-frame-options", policy.xFrameOptions);
+      }
     }
   });
 
@@ -58,8 +79,10 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     });
   });
   app.route("/static", staticRoutes());
+  app.route("/api", streamRoutes(registry, options));
   app.route("/api", apiRoutes(registry));
   app.route("/", chartRoutes(registry));
+  app.route("/", embedRoutes(registry));
   app.route("/", pageRoutes(registry));
 
   app.notFound((c) =>

@@ -92,6 +92,7 @@ export function buildChart(ready: ReadyDataset, request: ChartRequest): string {
           selection,
           column: column.name,
           cluster,
+          temporal: column.kind === "temporal",
         });
       }
       const values = column.kind === "numeric"

@@ -1,20 +1,35 @@
 import { Hono } from "hono";
 import type { DatasetRegistry } from "../core/dataset/registry.ts";
 import { NotFoundError } from "../core/errors.ts";
-import { buildChart, CHART_KINDS, type ChartKind } from "./chart_builder.ts";
+import { DEFAULT_HEIGHT, DEFAULT_WIDTH } from "../render/mod.ts";
+import {
+  buildChart,
+  CHART_KINDS,
+  type ChartKind,
+  type ChartRequest,
+} from "./chart_builder.ts";
 import { requireReady } from "./dataset_state.ts";
 import { etagFor, notModified } from "./etag.ts";
 import type { AppEnv } from "./env.ts";
 import { parseLabel, parseQuery } from "./query.ts";
 
-/** Query parameters that chart URLs accept. */
+/** Query parameters that every chart URL accepts. */
 export const CHART_QUERY = {
-  width: { kind: "integer", min: 200, max: 4000 },
-  height: { kind: "integer", min: 160, max: 4000 },
+  width: { kind: "integer", min: 200, max: 4000, default: DEFAULT_WIDTH },
+  height: { kind: "integer", min: 160, max: 4000, default: DEFAULT_HEIGHT },
+  theme: { kind: "enum", values: ["light", "dark"], default: "light" },
+  transparent: {
+    kind: "enum",
+    values: ["true", "false", "1", "0"],
+    default: "false",
+  },
+} as const;
+
+/** Query parameters of the charts of one column in one cluster. */
+export const COLUMN_CHART_QUERY = {
+  ...CHART_QUERY,
   column: { kind: "string" },
   cluster: { kind: "string" },
-  theme: { kind: "enum", values: ["light", "dark"] },
-  transparent: { kind: "enum", values: ["true", "false", "1", "0"] },
 } as const;
 
 /** Standalone SVG charts at /d/NAME/CHART.svg. */
@@ -29,21 +44,10 @@ export function chartRoutes(registry: DatasetRegistry): Hono<AppEnv> {
         }`,
       );
     }
-    const query = parseQuery(c.req.query(), CHART_QUERY);
+    const request = canonicalRequest(kind, c.req.query());
     const ready = requireReady(registry.get(c.req.param("name")));
-    const request = {
-      kind,
-      width: query.width,
-      height: query.height,
-      column: query.column,
-      cluster: query.cluster === undefined
-        ? undefined
-        : parseLabel(query.cluster),
-      theme: query.theme as "light" | "dark" | undefined,
-      transparent: query.transparent === "true" || query.transparent === "1",
-    };
 
-    const etag = etagFor(ready.snapshot, JSON.stringify(request));
+    const etag = etagFor(ready.snapshot, canonicalKey(request));
     c.header("etag", etag);
     c.header("cache-control", "public, max-age=0, must-revalidate");
     if (notModified(c, etag)) return c.body(null, 304);
@@ -51,4 +55,47 @@ export function chartRoutes(registry: DatasetRegistry): Hono<AppEnv> {
     return c.body(buildChart(ready, request));
   });
   return routes;
+}
+
+/**
+ * Reads a chart's query into a request with every default filled in, so
+ * that equivalent URLs (parameters in another order, a default given
+ * explicitly, "1" for "true", "noise" for "-1") name the same chart.
+ * Parameters that the chart does not use are rejected with a 400.
+ */
+export function canonicalRequest(
+  kind: ChartKind,
+  query: Record<string, string>,
+): ChartRequest {
+  const columnChart = kind === "histogram" || kind === "top-values";
+  const parsed = parseQuery(
+    query,
+    columnChart ? COLUMN_CHART_QUERY : CHART_QUERY,
+  ) as ReturnType<typeof parseQuery<typeof COLUMN_CHART_QUERY>>;
+  const request: ChartRequest = {
+    kind,
+    width: parsed.width,
+    height: parsed.height,
+    theme: parsed.theme as "light" | "dark",
+    transparent: parsed.transparent === "true" || parsed.transparent === "1",
+  };
+  if (columnChart) {
+    request.column = parsed.column;
+    request.cluster = parsed.cluster === undefined
+      ? undefined
+      : parseLabel(parsed.cluster);
+  }
+  return request;
+}
+
+function canonicalKey(request: ChartRequest): string {
+  return JSON.stringify([
+    request.kind,
+    request.width,
+    request.height,
+    request.theme,
+    request.transparent,
+    request.column ?? null,
+    request.cluster ?? null,
+  ]);
 }

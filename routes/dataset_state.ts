@@ -1,13 +1,13 @@
 import { HTTPException } from "hono/http-exception";
 import type { Dataset } from "../core/dataset/registry.ts";
 import type { Snapshot } from "../core/dataset/snapshot.ts";
-import type { LoadedTable } from "../core/load/mod.ts";
+import type { RowStore } from "../core/dataset/row_store.ts";
 import { InputError, NotFoundError } from "../core/errors.ts";
 
 /** A data set whose first fit has finished: the table and the snapshot a request reads. */
 export interface ReadyDataset {
   dataset: Dataset;
-  table: LoadedTable;
+  table: RowStore;
   snapshot: Snapshot;
 }
 
@@ -17,7 +17,7 @@ export interface ReadyDataset {
  * and a failed one raises the error that stopped it.
  */
 export function requireReady(dataset: Dataset): ReadyDataset {
-  const { table, snapshot } = dataset;
+  const { store: table, snapshot } = dataset;
   if (dataset.status === "failed" || (!snapshot && dataset.error)) {
     const error = dataset.error!;
     const message =

@@ -1,7 +1,12 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { InputError, NotFoundError } from "../core/errors.ts";
+import {
+  AuthError,
+  InputError,
+  NotFoundError,
+  NotReadyError,
+} from "../core/errors.ts";
 import { log } from "../core/log.ts";
 import { escapeHtml } from "./views/html.ts";
 
@@ -12,6 +17,8 @@ export function statusOf(error: unknown): ContentfulStatusCode {
   }
   if (error instanceof InputError) return error.status;
   if (error instanceof NotFoundError) return 404;
+  if (error instanceof AuthError) return error.status;
+  if (error instanceof NotReadyError) return 503;
   return 500;
 }
 

@@ -5,7 +5,7 @@ import {
   summariseNumeric,
 } from "../core/dataset/column_summary.ts";
 import { NotFoundError } from "../core/errors.ts";
-import { buildChart } from "./chart_builder.ts";
+import { buildChart, type ChartRequest } from "./chart_builder.ts";
 import { type ReadyDataset, requireReady } from "./dataset_state.ts";
 import type { AppEnv } from "./env.ts";
 import { parseLabel, parseQuery } from "./query.ts";
@@ -37,7 +37,9 @@ export function pageRoutes(registry: DatasetRegistry): Hono<AppEnv> {
       ? buildChart(ready, { kind: "scatter", width: 720, height: 520 })
       : null;
     const sizes = buildChart(ready, { kind: "sizes", width: 420, height: 520 });
-    return c.html(dashboardPage(ready, { scatter, sizes }));
+    return c.html(
+      dashboardPage(ready, { scatter, sizes }, new URL(c.req.url).origin),
+    );
   });
 
   pages.get("/d/:name/clusters/:label", (c) => {
@@ -56,15 +58,22 @@ export function pageRoutes(registry: DatasetRegistry): Hono<AppEnv> {
       );
     }
     const { sections, hidden } = columnSections(ready, label);
-    return c.html(clusterPage(ready, label, sections, hidden));
+    return c.html(
+      clusterPage(ready, label, sections, hidden, new URL(c.req.url).origin),
+    );
   });
 
   return pages;
 }
 
-function columnSections(
+/**
+ * Renders the chart of each column for a cluster's drilldown, and lists the
+ * feature columns left out because there are too many to draw.
+ */
+export function columnSections(
   ready: ReadyDataset,
   label: number,
+  chartOptions: Pick<ChartRequest, "theme" | "transparent"> = {},
 ): { sections: ColumnSection[]; hidden: string[] } {
   const { table, snapshot } = ready;
   const features = new Set(table.vectorColumns);
@@ -88,10 +97,12 @@ function columnSections(
       cluster: label,
       width: 360,
       height: 240,
+      ...chartOptions,
     });
     const section: ColumnSection = {
       name: column.name,
       sqlType: column.sqlType,
+      chart: kind,
       svg,
     };
     if (column.kind === "numeric") {

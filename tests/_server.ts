@@ -3,7 +3,7 @@ import {
   type DatasetSource,
 } from "../core/dataset/registry.ts";
 import { type LogRecord, setLogSink } from "../core/log.ts";
-import { createApp } from "../routes/app.ts";
+import { type AppOptions, createApp } from "../routes/app.ts";
 
 /** A real HTTP server on a free loopback port, with its registry and captured log records. */
 export interface TestServer {
@@ -16,14 +16,14 @@ export interface TestServer {
 /** Starts the app on 127.0.0.1 with the given data sets; waits for their first fits unless told not to. */
 export async function startServer(
   sources: DatasetSource[],
-  options: { wait?: boolean } = {},
+  options: { wait?: boolean; app?: Omit<AppOptions, "registry"> } = {},
 ): Promise<TestServer> {
   const logs: LogRecord[] = [];
   const previousSink = setLogSink((record) => logs.push(record));
   const registry = new DatasetRegistry();
   for (const source of sources) registry.add(source);
   if (options.wait ?? true) await registry.settled();
-  const app = createApp({ registry });
+  const app = createApp({ ...options.app, registry });
   const server = Deno.serve({
     hostname: "127.0.0.1",
     port: 0,

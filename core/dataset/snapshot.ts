@@ -10,76 +10,97 @@ export interface ClusterInfo {
 }
 
 /**
- * One immutable model of a data set. The registry publishes a new snapshot by
+ * One immutable model of a data set. The data set publishes a new snapshot by
  * swapping a reference, so a reader keeps a consistent one for its whole
- * request.
+ * request. Labels are stable cluster ids, which survive refits.
  */
 export interface Snapshot {
+  /** Increases with every publication: each append and each refit. */
   readonly version: number;
+  /** Increases with every fit. */
+  readonly modelVersion: number;
   readonly rowCount: number;
   readonly labels: Int32Array;
   readonly probabilities: Float64Array;
   readonly outlierScores: Float64Array;
   readonly layout: Float32Array | null;
-  /** Clusters by ascending label; noise, if any, comes last. */
+  /** Clusters by ascending id; noise, if any, comes last. */
   readonly clusters: readonly ClusterInfo[];
   readonly clusterCount: number;
   readonly noiseCount: number;
   readonly params: FitParams;
-  /** Content hash of (data, parameters, seed): equal inputs give equal hashes. */
+  /** Content hash of (data, parameters, seed, model version): equal histories give equal hashes. */
   readonly hash: string;
+  /** Timings of the last fit. */
   readonly timings: FitResult["timings"];
 }
 
-/** Builds a snapshot from a fit, with per-cluster counts and means. */
-export function createSnapshot(
+/** Per-row arrays of a snapshot. */
+export interface SnapshotRows {
+  labels: Int32Array;
+  probabilities: Float64Array;
+  outlierScores: Float64Array;
+  layout: Float32Array | null;
+}
+
+/** Builds a snapshot from its rows, with per-cluster counts and means. */
+export async function createSnapshot(
   version: number,
-  fit: FitResult,
+  modelVersion: number,
+  rows: SnapshotRows,
   params: FitParams,
   dataHash: string,
+  timings: FitResult["timings"],
 ): Promise<Snapshot> {
-  const clusters = summariseClusters(fit);
+  const clusters = summariseClusters(rows);
   const noise = clusters.find((cluster) => cluster.label === -1);
-  return hashParts([dataHash, JSON.stringify(params)]).then((hash) => ({
+  const hash = await hashParts([
+    dataHash,
+    JSON.stringify(params),
+    String(modelVersion),
+  ]);
+  return {
     version,
-    rowCount: fit.n,
-    labels: fit.labels,
-    probabilities: fit.probabilities,
-    outlierScores: fit.outlierScores,
-    layout: fit.layout,
+    modelVersion,
+    rowCount: rows.labels.length,
+    ...rows,
     clusters,
-    clusterCount: fit.clusterCount,
+    clusterCount: clusters.length - (noise ? 1 : 0),
     noiseCount: noise?.size ?? 0,
     params,
     hash,
-    timings: fit.timings,
-  }));
+    timings,
+  };
 }
 
-function summariseClusters(fit: FitResult): ClusterInfo[] {
-  const slots = fit.clusterCount + 1;
-  const sizes = new Float64Array(slots);
-  const probabilitySums = new Float64Array(slots);
-  const outlierSums = new Float64Array(slots);
-  for (let i = 0; i < fit.n; i++) {
-    const label = fit.labels[i]!;
-    const slot = label < 0 ? fit.clusterCount : label;
-    sizes[slot]!++;
-    probabilitySums[slot]! += fit.probabilities[i]!;
-    outlierSums[slot]! += fit.outlierScores[i]!;
+function summariseClusters(rows: SnapshotRows): ClusterInfo[] {
+  const sums = new Map<
+    number,
+    { size: number; probability: number; outlier: number }
+  >();
+  for (let i = 0; i < rows.labels.length; i++) {
+    const label = rows.labels[i]!;
+    let entry = sums.get(label);
+    if (!entry) {
+      sums.set(label, entry = { size: 0, probability: 0, outlier: 0 });
+    }
+    entry.size++;
+    entry.probability += rows.probabilities[i]!;
+    entry.outlier += rows.outlierScores[i]!;
   }
-  const clusters: ClusterInfo[] = [];
-  for (let slot = 0; slot < slots; slot++) {
-    const size = sizes[slot]!;
-    if (size === 0 && slot === fit.clusterCount) continue;
-    clusters.push({
-      label: slot === fit.clusterCount ? -1 : slot,
+  const labels = [...sums.keys()].sort((
+    a,
+    b,
+  ) => (a === -1 ? 1 : b === -1 ? -1 : a - b));
+  return labels.map((label) => {
+    const { size, probability, outlier } = sums.get(label)!;
+    return {
+      label,
       size,
-      meanProbability: size > 0 ? probabilitySums[slot]! / size : 0,
-      meanOutlierScore: size > 0 ? outlierSums[slot]! / size : 0,
-    });
-  }
-  return clusters;
+      meanProbability: probability / size,
+      meanOutlierScore: outlier / size,
+    };
+  });
 }
 
 /** Returns the hex SHA-256 of the given parts, each length-prefixed. */
@@ -104,4 +125,9 @@ export async function hashParts(
     new Uint8Array(digest),
     (byte) => byte.toString(16).padStart(2, "0"),
   ).join("");
+}
+
+/** Returns the bytes of a float array, for hashing. */
+export function bytesOf(array: Float32Array): Uint8Array {
+  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 }

@@ -12,6 +12,7 @@ export interface FitRequest {
   n: number;
   dim: number;
   params: FitParams;
+  initialLayout?: Float32Array;
 }
 
 /** Messages the worker posts back. */
@@ -23,21 +24,26 @@ export type FitMessage =
 const PROGRESS_INTERVAL_MS = 100;
 
 self.onmessage = (event: MessageEvent<FitRequest>) => {
-  const { data, n, dim, params } = event.data;
+  const { data, n, dim, params, initialLayout } = event.data;
   let lastPost = 0;
   try {
-    const result = fitModel({ data, n, dim }, params, (fraction, stage) => {
+    const onProgress = (fraction: number, stage: string) => {
       const now = performance.now();
       if (now - lastPost < PROGRESS_INTERVAL_MS && fraction < 1) return;
       lastPost = now;
       self.postMessage(
         { type: "progress", fraction, stage } satisfies FitMessage,
       );
+    };
+    const result = fitModel({ data, n, dim }, params, {
+      initialLayout,
+      onProgress,
     });
     const transfer = [
       result.labels.buffer as ArrayBuffer,
       result.probabilities.buffer as ArrayBuffer,
       result.outlierScores.buffer as ArrayBuffer,
+      result.model.coreDistances.buffer as ArrayBuffer,
     ];
     if (result.layout) transfer.push(result.layout.buffer as ArrayBuffer);
     self.postMessage({ type: "result", result } satisfies FitMessage, transfer);

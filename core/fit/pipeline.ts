@@ -1,20 +1,35 @@
 import { exactKnn } from "../knn/mod.ts";
 import { hdbscan } from "../hdbscan/mod.ts";
 import { umapLayout } from "../umap/mod.ts";
-import type { ProgressCallback, Vectors } from "../types.ts";
+import type { CondensedTree, ProgressCallback, Vectors } from "../types.ts";
 import type { FitParams } from "./params.ts";
 
-/** The per-row results of one fit, all in input row order. */
+/** The per-row results of one fit, all in input row order, and the model behind them. */
 export interface FitResult {
   readonly n: number;
+  /** Cluster label per row, 0.. in tree order, -1 for noise. */
   readonly labels: Int32Array;
   readonly probabilities: Float64Array;
   readonly outlierScores: Float64Array;
   /** Row-major n x 2, or null when the projection was turned off. */
   readonly layout: Float32Array | null;
   readonly clusterCount: number;
+  /** What placing new rows needs: core distances, the condensed tree and the selected clusters. */
+  readonly model: {
+    readonly minSamples: number;
+    readonly coreDistances: Float64Array;
+    readonly condensedTree: CondensedTree;
+    readonly selectedClusters: Int32Array;
+  };
   /** Milliseconds spent in each stage. */
   readonly timings: { knn: number; hdbscan: number; umap: number };
+}
+
+/** Options of one fit beyond its parameters. */
+export interface FitOptions {
+  /** Start layout (row-major n x 2), such as the previous model's positions, so a refit does not jump. */
+  initialLayout?: Float32Array;
+  onProgress?: ProgressCallback;
 }
 
 /**
@@ -25,10 +40,14 @@ export interface FitResult {
 export function fitModel(
   vectors: Vectors,
   params: FitParams,
-  onProgress: ProgressCallback = () => {},
+  options: FitOptions = {},
 ): FitResult {
   const { n } = vectors;
-  const minSamples = params.hdbscan.minSamples ?? params.hdbscan.minClusterSize;
+  const onProgress = options.onProgress ?? (() => {});
+  const minSamples = Math.max(
+    1,
+    Math.min(params.hdbscan.minSamples ?? params.hdbscan.minClusterSize, n - 1),
+  );
   const clusteringEnd = params.umap.enabled ? 0.6 : 1;
 
   // One graph large enough for both consumers.
@@ -62,6 +81,7 @@ export function fitModel(
       minDist: params.umap.minDist,
       spread: 1,
       seed: params.umap.seed,
+      initial: options.initialLayout,
       onProgress: (f) => onProgress(0.6 + f * 0.4, "layout"),
     }).coordinates;
   }
@@ -75,6 +95,12 @@ export function fitModel(
     outlierScores: clusters.outlierScores,
     layout,
     clusterCount: clusters.selectedClusters.length,
+    model: {
+      minSamples,
+      coreDistances: clusters.coreDistances,
+      condensedTree: clusters.condensedTree,
+      selectedClusters: clusters.selectedClusters,
+    },
     timings: { knn: knnTime, hdbscan: hdbscanTime, umap: umapTime },
   };
 }

@@ -12,9 +12,14 @@ import type { FitResult } from "./pipeline.ts";
 export function fitInWorker(
   vectors: Vectors,
   params: FitParams,
-  onProgress: ProgressCallback = () => {},
-  signal?: AbortSignal,
+  options: {
+    onProgress?: ProgressCallback;
+    signal?: AbortSignal;
+    initialLayout?: Float32Array;
+  } = {},
 ): Promise<FitResult> {
+  const { signal, initialLayout } = options;
+  const onProgress = options.onProgress ?? (() => {});
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const worker = new Worker(new URL("./fit_worker.ts", import.meta.url), {
@@ -54,6 +59,7 @@ export function fitInWorker(
       n: vectors.n,
       dim: vectors.dim,
       params,
+      initialLayout,
     };
     worker.postMessage(request, [data.buffer as ArrayBuffer]);
   });

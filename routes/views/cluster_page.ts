@@ -1,6 +1,7 @@
 import { clusterColor } from "../../render/mod.ts";
 import type { NumericSummary } from "../../core/dataset/column_summary.ts";
 import type { ReadyDataset } from "../dataset_state.ts";
+import { embedCode, svgTitle } from "./embed_code.ts";
 import { escapeHtml } from "./html.ts";
 import { formatCount, formatPercent, formatStat } from "./format.ts";
 import { pageLayout } from "./layout.ts";
@@ -9,17 +10,24 @@ import { pageLayout } from "./layout.ts";
 export interface ColumnSection {
   name: string;
   sqlType: string;
+  /** The chart drawn for the column. */
+  chart: "histogram" | "top-values";
   svg: string;
   /** Numeric columns: statistics of the cluster and of the whole table. */
   numeric?: { cluster: NumericSummary; table: NumericSummary };
 }
 
-/** Renders the drilldown of one cluster (or the noise): size, neighbours in the list, and a section per column. */
+/**
+ * Renders the drilldown of one cluster (or the noise): size, neighbours in
+ * the list, and a section per column. `origin` (such as
+ * "http://127.0.0.1:8000") makes the URLs in the embed snippets absolute.
+ */
 export function clusterPage(
   ready: ReadyDataset,
   label: number,
   sections: readonly ColumnSection[],
   hiddenColumns: readonly string[],
+  origin: string,
 ): string {
   const { dataset, snapshot } = ready;
   const base = `/d/${encodeURIComponent(dataset.name)}`;
@@ -60,9 +68,19 @@ ${statistics}
 </table>`
     : "";
 
-  const charts = sections.map((section) =>
-    `<figure class="chart">${section.svg}</figure>`
-  ).join("\n");
+  const charts = sections.map((section, index) => {
+    const query = `column=${
+      encodeURIComponent(section.name)
+    }&cluster=${label}&width=360&height=240`;
+    const code = embedCode(`embed-${index}`, {
+      viewUrl: `${origin}/embed${base}/clusters/${label}`,
+      chartUrl: `${origin}${base}/${section.chart}.svg?${query}`,
+      title: svgTitle(section.svg),
+      width: 360,
+      height: 240,
+    });
+    return `<figure class="chart">${section.svg}${code}</figure>`;
+  }).join("\n");
   const hidden = hiddenColumns.length > 0
     ? `<p class="note">${hiddenColumns.length} feature columns are not drawn here. Each has its chart at ${
       escapeHtml(`${base}/histogram.svg?column=NAME&cluster=${label}`)

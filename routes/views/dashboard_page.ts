@@ -1,5 +1,6 @@
 import { clusterColor } from "../../render/mod.ts";
 import type { ReadyDataset } from "../dataset_state.ts";
+import { embedCode, svgTitle } from "./embed_code.ts";
 import { escapeHtml } from "./html.ts";
 import { formatCount, formatPercent, formatStat } from "./format.ts";
 import { pageLayout } from "./layout.ts";
@@ -11,13 +12,25 @@ export interface DashboardCharts {
   sizes: string;
 }
 
-/** Renders a data set's dashboard: facts, notes, the projection, cluster sizes and the cluster table. */
+/**
+ * Renders a data set's dashboard: facts, notes, the projection, cluster sizes
+ * and the cluster table. `origin` (such as "http://127.0.0.1:8000") makes the
+ * URLs in the embed snippets absolute.
+ */
 export function dashboardPage(
   ready: ReadyDataset,
   charts: DashboardCharts,
+  origin: string,
 ): string {
   const { dataset, table, snapshot } = ready;
   const base = `/d/${encodeURIComponent(dataset.name)}`;
+  const embedTarget = (svg: string, chart: string, width: number) => ({
+    viewUrl: `${origin}/embed${base}`,
+    chartUrl: `${origin}${base}/${chart}.svg?width=${width}&height=520`,
+    title: svgTitle(svg),
+    width,
+    height: 520,
+  });
   const { hdbscan, umap } = snapshot.params;
   const seconds =
     (snapshot.timings.knn + snapshot.timings.hdbscan + snapshot.timings.umap) /
@@ -63,7 +76,9 @@ HDBSCAN min_cluster_size ${hdbscan.minClusterSize}, min_samples ${
   }).join("\n");
 
   const scatter = charts.scatter
-    ? `<figure class="chart">${charts.scatter}</figure>`
+    ? `<figure class="chart">${charts.scatter}${
+      embedCode("embed-scatter", embedTarget(charts.scatter, "scatter", 720))
+    }</figure>`
     : `<p class="note">No projection: this data set was fitted with --no-umap.</p>`;
 
   const body = `<h1>${escapeHtml(dataset.name)}</h1>
@@ -71,7 +86,9 @@ ${facts}
 ${notes}
 <div class="charts">
 ${scatter}
-<figure class="chart">${charts.sizes}</figure>
+<figure class="chart">${charts.sizes}${
+    embedCode("embed-sizes", embedTarget(charts.sizes, "sizes", 420))
+  }</figure>
 </div>
 <h2>Clusters</h2>
 <table class="clusters">

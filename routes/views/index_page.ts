@@ -7,7 +7,7 @@ import { pageLayout } from "./layout.ts";
 export function indexPage(datasets: readonly Dataset[]): string {
   const rows = datasets.map((dataset) => {
     const name = escapeHtml(dataset.name);
-    const rowsCell = dataset.table ? formatCount(dataset.table.rowCount) : "–";
+    const rowsCell = dataset.store ? formatCount(dataset.store.rowCount) : "–";
     const clusters = dataset.snapshot
       ? formatCount(dataset.snapshot.clusterCount)
       : "–";
