@@ -13,6 +13,9 @@ export interface ParsedArgs {
   host?: string;
   name?: string;
   config?: string;
+  /** Append the new lines of growing files. */
+  watch?: boolean;
+  watchFolder?: string;
   /** Normalised CSP frame-ancestors sources from --frame-ancestors. */
   frameAncestors?: string[];
   help: boolean;
@@ -90,6 +93,14 @@ export const OPTIONS: Record<string, { kind: OptionKind; help: string }> = {
     help:
       "origins that may show the pages in a frame, space- or comma-separated: 'self' or http(s) origins (default 'self')",
   },
+  "--watch": {
+    kind: "flag",
+    help: "append new lines of each CSV or NDJSON FILE as it grows",
+  },
+  "--watch-folder": {
+    kind: "string",
+    help: "append each new file that appears in this folder (one FILE only)",
+  },
   "--help": { kind: "flag", help: "print this help" },
 };
 
@@ -158,6 +169,7 @@ function applyFlag(parsed: ParsedArgs, flag: string): void {
     parsed.fit.allowSingleCluster = true;
   } else if (flag === "--no-umap") parsed.fit.umap = false;
   else if (flag === "--help") parsed.help = true;
+  else if (flag === "--watch") parsed.watch = true;
 }
 
 function applyValue(
@@ -209,6 +221,9 @@ function applyValue(
       break;
     case "--name":
       parsed.name = text;
+      break;
+    case "--watch-folder":
+      parsed.watchFolder = text;
       break;
     case "--config":
       parsed.config = text;

@@ -33,6 +33,8 @@ const DATASET_KEYS = new Set([
   "umap",
   "nNeighbors",
   "minDist",
+  "watch",
+  "watchFolder",
 ]);
 
 /**
@@ -163,7 +165,15 @@ function readDataset(
   const filePath = entry.path.startsWith("/")
     ? entry.path
     : folder + entry.path;
-  return { name: entry.name, path: filePath, load, fit };
+  const watchFolder = typeof entry.watchFolder === "string"
+    ? (entry.watchFolder.startsWith("/")
+      ? entry.watchFolder
+      : folder + entry.watchFolder)
+    : undefined;
+  const watch = entry.watch === true || watchFolder
+    ? { file: entry.watch === true ? filePath : undefined, folder: watchFolder }
+    : undefined;
+  return { name: entry.name, path: filePath, load, fit, watch };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -77,11 +77,20 @@ function collectSources(
       { status: 400 },
     );
   }
+  if (args.watchFolder && args.positional.length !== 1) {
+    throw new InputError(
+      `--watch-folder needs exactly one FILE, got ${args.positional.length}`,
+      { status: 400 },
+    );
+  }
   const fromFiles = args.positional.map((path): DatasetSource => ({
     name: args.name ?? datasetNameFromPath(path),
     path,
     load: args.load,
     fit: args.fit,
+    watch: args.watch || args.watchFolder
+      ? { file: args.watch ? path : undefined, folder: args.watchFolder }
+      : undefined,
   }));
   const sources = [...configured, ...fromFiles];
   if (sources.length > 0) return sources;

@@ -47,6 +47,9 @@ export function chartRoutes(registry: DatasetRegistry): Hono<AppEnv> {
     const request = canonicalRequest(kind, c.req.query());
     const ready = requireReady(registry.get(c.req.param("name")));
 
+    // TODO: add a fingerprint of render/ (such as a hash of its sources at
+    // start-up) to the ETag, so that an upgrade that changes the drawing of
+    // an unchanged model does not return 304 to revalidations.
     const etag = etagFor(ready.snapshot, canonicalKey(request));
     c.header("etag", etag);
     c.header("cache-control", "public, max-age=0, must-revalidate");

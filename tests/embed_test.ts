@@ -794,9 +794,9 @@ Deno.test({
         const { body } = await text(
           "/d/sample/histogram.svg?column=signup_date&cluster=0",
         );
-        const shown = allText(body);
-        assert(!/\d{1,3}(,\d{3}){4}/.test(shown), "epoch ms on the axis");
-        assertStringIncludes(shown, "2025");
+        const chartText = allText(body);
+        assert(!/\d{1,3}(,\d{3}){4}/.test(chartText), "epoch ms on the axis");
+        assertStringIncludes(chartText, "2025");
       });
 
       await t.step("chart params rejected per chart", async () => {

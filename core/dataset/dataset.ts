@@ -15,6 +15,7 @@ import {
   type VectorSpec,
 } from "../load/mod.ts";
 import { EventHub } from "../stream/events.ts";
+import type { WatchOptions } from "../stream/file_watch.ts";
 import {
   createFittedModel,
   type FittedModel,
@@ -40,6 +41,8 @@ export interface DatasetSource {
   fit: FitParamsInput;
   /** When to refit on its own; defaults in {@link DEFAULT_DRIFT}. */
   drift?: Partial<DriftPolicy>;
+  /** A growing file or a folder of new files to append from. */
+  watch?: WatchOptions;
 }
 
 /** When appended rows make the model stale enough to refit in the background. */

@@ -1,4 +1,6 @@
 import { InputError, NotFoundError } from "../errors.ts";
+import { log } from "../log.ts";
+import { FileWatcher } from "../stream/file_watch.ts";
 import { Dataset, type DatasetSource } from "./dataset.ts";
 
 export { Dataset, type DatasetSource, type DatasetStatus } from "./dataset.ts";
@@ -9,6 +11,7 @@ export const DATASET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** The data sets a server serves, by name. */
 export class DatasetRegistry {
   readonly #datasets = new Map<string, Dataset>();
+  readonly #watchers: FileWatcher[] = [];
 
   /** Starts loading and fitting a data set, and returns it at once. */
   add(source: DatasetSource): Dataset {
@@ -28,6 +31,17 @@ export class DatasetRegistry {
     }
     const dataset = new Dataset(source);
     this.#datasets.set(source.name, dataset);
+    if (source.watch) {
+      const watcher = new FileWatcher(dataset, source.watch);
+      this.#watchers.push(watcher);
+      void watcher.start().catch((error) =>
+        log.error("watch.failed", {
+          dataset: dataset.name,
+          datasetId: dataset.id,
+          error,
+        })
+      );
+    }
     return dataset;
   }
 
@@ -55,6 +69,7 @@ export class DatasetRegistry {
   }
 
   close(): void {
+    for (const watcher of this.#watchers) watcher.stop();
     for (const dataset of this.#datasets.values()) dataset.close();
   }
 }

@@ -22,45 +22,30 @@ const GRADIENT_CLIP = 4;
  * repulsive forces over the edges of `graph`, with negative sampling, as
  * umap-learn's single-threaded Euclidean optimiser does. Edges weaker than
  * max / epochs are never sampled, which is umap-learn's pruning rule.
+ *
+ * The loop allocates nothing and calls Math.pow once per force: the
+ * attraction's d^(2(b - 1)) is d^(2b) / d^2. b is near 1 for usual min_dist
+ * values but not equal to it, so the power itself stays.
  */
 export function optimizeLayout(
   graph: CsrGraph,
   layout: Float32Array,
   options: OptimizeOptions,
 ): void {
-  const { n, rowOffsets, columns, weights } = graph;
+  const { n } = graph;
   const { epochs, a, b, random, frozen } = options;
-  const gamma = options.repulsionStrength;
   if (n < 2 || epochs <= 0) return;
-
-  // Edge list with the epoch period of each edge.
-  let maxWeight = 0;
-  for (let e = 0; e < weights.length; e++) {
-    maxWeight = Math.max(maxWeight, weights[e]!);
-  }
-  const cutoff = maxWeight / epochs;
-  let edgeCount = 0;
-  for (let e = 0; e < weights.length; e++) {
-    if (weights[e]! >= cutoff && weights[e]! > 0) edgeCount++;
-  }
-  const heads = new Int32Array(edgeCount);
-  const tails = new Int32Array(edgeCount);
-  const period = new Float64Array(edgeCount);
-  for (let i = 0, edge = 0; i < n; i++) {
-    for (let e = rowOffsets[i]!; e < rowOffsets[i + 1]!; e++) {
-      const w = weights[e]!;
-      if (w < cutoff || w <= 0) continue;
-      heads[edge] = i;
-      tails[edge] = columns[e]!;
-      period[edge++] = maxWeight / w;
-    }
-  }
+  const edges = sampledEdges(graph, epochs);
+  const { heads, tails, period } = edges;
+  const edgeCount = heads.length;
   const nextSample = period.slice();
   const negativePeriod = new Float64Array(edgeCount);
   for (let e = 0; e < edgeCount; e++) {
     negativePeriod[e] = period[e]! / options.negativeSampleRate;
   }
   const nextNegative = negativePeriod.slice();
+  const attraction = -2 * a * b;
+  const repulsion = 2 * options.repulsionStrength * b;
 
   for (let epoch = 0; epoch < epochs; epoch++) {
     const alpha = options.learningRate * (1 - epoch / epochs);
@@ -69,8 +54,8 @@ export function optimizeLayout(
       if (nextSample[e]! > epoch) continue;
       const j = heads[e]!;
       const k = tails[e]!;
-      const moveHead = !frozen || frozen[j] === 0;
-      const moveTail = !frozen || frozen[k] === 0;
+      const moveHead = frozen === undefined || frozen[j] === 0;
+      const moveTail = frozen === undefined || frozen[k] === 0;
 
       // Attraction along the edge.
       const jx = j * 2;
@@ -79,8 +64,8 @@ export function optimizeLayout(
       let dy = layout[jx + 1]! - layout[kx + 1]!;
       let distSq = dx * dx + dy * dy;
       if (distSq > 0) {
-        const coefficient = (-2 * a * b * Math.pow(distSq, b - 1)) /
-          (a * Math.pow(distSq, b) + 1);
+        const power = Math.pow(distSq, b);
+        const coefficient = attraction * power / (distSq * (a * power + 1));
         const gx = clip(coefficient * dx) * alpha;
         const gy = clip(coefficient * dy) * alpha;
         if (moveHead) {
@@ -98,23 +83,58 @@ export function optimizeLayout(
       const negatives = Math.floor(
         (epoch - nextNegative[e]!) / negativePeriod[e]!,
       );
+      nextNegative[e]! += negatives * negativePeriod[e]!;
+      if (!moveHead) continue;
       for (let p = 0; p < negatives; p++) {
         const other = Math.floor(random() * n);
-        if (other === j || !moveHead) continue;
+        if (other === j) continue;
         const ox = other * 2;
         dx = layout[jx]! - layout[ox]!;
         dy = layout[jx + 1]! - layout[ox + 1]!;
         distSq = dx * dx + dy * dy;
         if (distSq <= 0) continue;
-        const coefficient = (2 * gamma * b) /
+        const coefficient = repulsion /
           ((0.001 + distSq) * (a * Math.pow(distSq, b) + 1));
         layout[jx]! += clip(coefficient * dx) * alpha;
         layout[jx + 1]! += clip(coefficient * dy) * alpha;
       }
-      nextNegative[e]! += negatives * negativePeriod[e]!;
     }
     options.onProgress?.((epoch + 1) / epochs, "layout");
   }
+}
+
+/**
+ * Lists the edges that are sampled at all, each with its period in epochs:
+ * the strongest edge is sampled every epoch, an edge of weight w every
+ * max / w epochs.
+ */
+function sampledEdges(
+  graph: CsrGraph,
+  epochs: number,
+): { heads: Int32Array; tails: Int32Array; period: Float64Array } {
+  const { n, rowOffsets, columns, weights } = graph;
+  let maxWeight = 0;
+  for (let e = 0; e < weights.length; e++) {
+    maxWeight = Math.max(maxWeight, weights[e]!);
+  }
+  const cutoff = maxWeight / epochs;
+  let count = 0;
+  for (let e = 0; e < weights.length; e++) {
+    if (weights[e]! >= cutoff && weights[e]! > 0) count++;
+  }
+  const heads = new Int32Array(count);
+  const tails = new Int32Array(count);
+  const period = new Float64Array(count);
+  for (let i = 0, edge = 0; i < n; i++) {
+    for (let e = rowOffsets[i]!; e < rowOffsets[i + 1]!; e++) {
+      const w = weights[e]!;
+      if (w < cutoff || w <= 0) continue;
+      heads[edge] = i;
+      tails[edge] = columns[e]!;
+      period[edge++] = maxWeight / w;
+    }
+  }
+  return { heads, tails, period };
 }
 
 function clip(value: number): number {

@@ -105,5 +105,7 @@ ${hidden}
 <div class="charts">
 ${charts || "<p>The table has no columns besides the vector.</p>"}
 </div>`;
-  return pageLayout(`${dataset.name} · ${title}`, body);
+  return pageLayout(`${dataset.name} · ${title}`, body, {
+    eventsUrl: `/api/d/${encodeURIComponent(dataset.name)}/events`,
+  });
 }

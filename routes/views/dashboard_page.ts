@@ -16,6 +16,9 @@ export interface DashboardCharts {
  * Renders a data set's dashboard: facts, notes, the projection, cluster sizes
  * and the cluster table. `origin` (such as "http://127.0.0.1:8000") makes the
  * URLs in the embed snippets absolute.
+ *
+ * NOTE: The origin comes from the request URL, so behind a proxy that ends
+ * TLS the snippets contain http:// unless the proxy forwards the original URL.
  */
 export function dashboardPage(
   ready: ReadyDataset,
@@ -99,7 +102,9 @@ ${rows}
 </table>
 <h2>Data</h2>
 <p>Points: <a href="/api${base}/points">Arrow</a> · <a href="/api${base}/points?format=csv">CSV</a> · <a href="/api${base}/points?format=json">JSON</a> · clusters: <a href="/api${base}/clusters">JSON</a> · charts: <a href="${base}/scatter.svg">scatter.svg</a> · <a href="${base}/sizes.svg">sizes.svg</a></p>`;
-  return pageLayout(dataset.name, body);
+  return pageLayout(dataset.name, body, {
+    eventsUrl: `/api/d/${encodeURIComponent(dataset.name)}/events`,
+  });
 }
 
 function describeVector(columns: readonly string[]): string {

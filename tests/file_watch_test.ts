@@ -1,0 +1,116 @@
+/** Tests of the watched file sources: a growing CSV and a folder that receives new files. */
+import { assertEquals } from "./_assert.ts";
+import { FIXTURES } from "./_fixtures.ts";
+import { Dataset } from "../core/dataset/dataset.ts";
+import { setLogSink } from "../core/log.ts";
+import { FileWatcher } from "../core/stream/file_watch.ts";
+
+const LINES = Deno.readTextFileSync(new URL("reference/blobs_2k.csv", FIXTURES))
+  .trim().split("\n");
+const HEADER = LINES[0]!;
+const ROWS = LINES.slice(1);
+
+function csv(rows: readonly string[], header = true): string {
+  return (header ? [HEADER, ...rows] : rows).join("\n") + "\n";
+}
+
+function watchedDataset(path: string): Dataset {
+  return new Dataset({
+    name: "watched",
+    path,
+    load: { vectorSpec: { features: "x0..x7" } },
+    fit: { minClusterSize: 15, nNeighbors: 10 },
+    drift: { newRowShare: Infinity, newNoiseShare: Infinity },
+  });
+}
+
+Deno.test({
+  name: "file watch appends complete new lines",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const restore = setLogSink(() => {});
+    const folder = await Deno.makeTempDir();
+    const path = `${folder}/rows.csv`;
+    await Deno.writeTextFile(path, csv(ROWS.slice(0, 300)));
+    const dataset = await watchedDataset(path);
+    const watcher = new FileWatcher(dataset, {
+      file: path,
+      intervalMs: 60_000,
+    });
+    try {
+      await watcher.start();
+      assertEquals(dataset.snapshot!.rowCount, 300);
+
+      // Two complete lines and one half-written line: only the complete ones count.
+      const partial = ROWS[302]!.slice(0, 10);
+      await Deno.writeTextFile(
+        path,
+        csv(ROWS.slice(300, 302), false) + partial,
+        { append: true },
+      );
+      await watcher.poll();
+      assertEquals(dataset.snapshot!.rowCount, 302);
+
+      // The rest of the line arrives.
+      await Deno.writeTextFile(path, ROWS[302]!.slice(10) + "\n", {
+        append: true,
+      });
+      await watcher.poll();
+      assertEquals(dataset.snapshot!.rowCount, 303);
+      assertEquals(dataset.store!.inputRows[302], 302);
+
+      // A bad line is skipped and the watcher goes on.
+      await Deno.writeTextFile(path, "not,a,row\n", { append: true });
+      await watcher.poll();
+      await Deno.writeTextFile(path, csv(ROWS.slice(303, 305), false), {
+        append: true,
+      });
+      await watcher.poll();
+      assertEquals(dataset.snapshot!.rowCount, 305);
+    } finally {
+      watcher.stop();
+      dataset.close();
+      setLogSink(restore);
+      await Deno.remove(folder, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "folder watch appends new files once stable",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const restore = setLogSink(() => {});
+    const folder = await Deno.makeTempDir();
+    const incoming = `${folder}/incoming`;
+    await Deno.mkdir(incoming);
+    await Deno.writeTextFile(`${incoming}/old.csv`, csv(ROWS.slice(500, 510)));
+    const path = `${folder}/base.csv`;
+    await Deno.writeTextFile(path, csv(ROWS.slice(0, 300)));
+    const dataset = await watchedDataset(path);
+    const watcher = new FileWatcher(dataset, {
+      folder: incoming,
+      intervalMs: 60_000,
+    });
+    try {
+      await watcher.start();
+      await Deno.writeTextFile(
+        `${incoming}/batch1.csv`,
+        csv(ROWS.slice(300, 340)),
+      );
+      await watcher.poll();
+      assertEquals(dataset.snapshot!.rowCount, 300);
+      await watcher.poll();
+      assertEquals(dataset.snapshot!.rowCount, 340);
+      await watcher.poll();
+      assertEquals(dataset.snapshot!.rowCount, 340);
+    } finally {
+      watcher.stop();
+      dataset.close();
+      setLogSink(restore);
+      await Deno.remove(folder, { recursive: true });
+    }
+  },
+});
