@@ -6,6 +6,9 @@ import {
   pointsToJson,
 } from "../core/export/points.ts";
 import { requireReady } from "./dataset_state.ts";
+import { profileCluster } from "../core/dataset/cluster_profile.ts";
+import { NotFoundError } from "../core/errors.ts";
+import { parseLabel } from "./query.ts";
 import { parseQuery } from "./query.ts";
 import { etagFor, notModified } from "./etag.ts";
 import type { AppEnv } from "./env.ts";
@@ -50,6 +53,35 @@ export function apiRoutes(registry: DatasetRegistry): Hono<AppEnv> {
         meanProbability: cluster.meanProbability,
         meanOutlierScore: cluster.meanOutlierScore,
       })),
+    });
+  });
+
+  api.get("/d/:name/clusters/:label", (c) => {
+    parseQuery(c.req.query(), {});
+    const { dataset, table, snapshot } = requireReady(
+      registry.get(c.req.param("name")),
+    );
+    const label = parseLabel(c.req.param("label"));
+    const cluster = snapshot.clusters.find((info) => info.label === label);
+    if (!cluster) {
+      const known = snapshot.clusters.map((info) => info.label).join(", ");
+      throw new NotFoundError(
+        `Cluster ${label} not found in "${dataset.name}"; clusters: ${known}`,
+      );
+    }
+    const etag = etagFor(snapshot, `cluster:${label}`);
+    c.header("etag", etag);
+    c.header("cache-control", "no-cache");
+    if (notModified(c, etag)) return c.body(null, 304);
+    return c.json({
+      name: dataset.name,
+      version: snapshot.version,
+      label,
+      size: cluster.size,
+      share: snapshot.rowCount > 0 ? cluster.size / snapshot.rowCount : 0,
+      meanProbability: cluster.meanProbability,
+      meanOutlierScore: cluster.meanOutlierScore,
+      columns: profileCluster(table, snapshot.labels, label),
     });
   });
 

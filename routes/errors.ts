@@ -9,6 +9,7 @@ import {
 } from "../core/errors.ts";
 import { log } from "../core/log.ts";
 import { escapeHtml } from "./views/html.ts";
+import { staticUrl } from "./static.ts";
 
 /** Maps an error to the HTTP status it stands for: 4xx for the caller's mistakes, else 500. */
 export function statusOf(error: unknown): ContentfulStatusCode {
@@ -23,10 +24,10 @@ export function statusOf(error: unknown): ContentfulStatusCode {
 }
 
 /**
- * The app's one error handler. A known error becomes its own 4xx response in
- * the format of the route (JSON under /api, plain text for charts, HTML for
- * pages); anything else is logged once with the request id and answered 500
- * without internal detail.
+ * Handles every error of the app. A known error becomes its own 4xx (or 503)
+ * response in the format of the route: JSON under /api, plain text for charts
+ * and HTML for pages. Anything else is logged once with the request id and
+ * gets a 500 response without internal detail.
  */
 export function handleError(error: Error, c: Context): Response {
   if (error instanceof HTTPException && error.res) return error.getResponse();
@@ -53,6 +54,7 @@ export function handleError(error: Error, c: Context): Response {
     });
   }
 
+  if (status === 503) c.header("retry-after", "2");
   const path = c.req.path;
   if (path.startsWith("/api/")) {
     return c.json({ error: message, status, requestId }, status);
@@ -62,7 +64,9 @@ export function handleError(error: Error, c: Context): Response {
   }
   return c.html(
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Error ${status}</title>` +
-      `<link rel="stylesheet" href="/static/style.css"></head><body><main><h1>Error ${status}</h1>` +
+      `<link rel="stylesheet" href="${
+        staticUrl("style.css")
+      }"></head><body><main><h1>Error ${status}</h1>` +
       `<p class="error">${
         escapeHtml(message)
       }</p><p><a href="/">All data sets</a></p></main></body></html>`,

@@ -107,8 +107,8 @@ export function columnSections(
     };
     if (column.kind === "numeric") {
       section.numeric = {
-        cluster: summariseNumeric(column.values, mask),
-        table: summariseNumeric(column.values),
+        cluster: summariseNumeric(column.values, mask, column.exact),
+        table: summariseNumeric(column.values, undefined, column.exact),
       };
     }
     sections.push(section);

@@ -1,6 +1,6 @@
 import { InputError } from "../core/errors.ts";
 
-/** How one query parameter is read and checked. */
+/** Parsing rule of one query parameter. */
 export type QuerySpec =
   | { kind: "integer"; min: number; max: number; default?: number }
   | { kind: "enum"; values: readonly string[]; default?: string }

@@ -9,7 +9,7 @@ import { requireToken } from "./auth.ts";
 import type { AppEnv } from "./env.ts";
 import { parseQuery } from "./query.ts";
 
-/** Largest append body accepted unless the server is told otherwise. */
+/** Largest append body accepted unless the server configures another limit. */
 export const DEFAULT_MAX_APPEND_BYTES = 32 * 1024 * 1024;
 
 const FORMATS: Record<string, TableFormat> = {

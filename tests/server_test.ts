@@ -72,6 +72,12 @@ Deno.test({
         fit: { minClusterSize: 2 },
       },
       {
+        name: "typedpq",
+        path: "tests/fixtures/load/typed.parquet",
+        load: {},
+        fit: { minClusterSize: 2 },
+      },
+      {
         name: "missing",
         path: "tests/fixtures/does-not-exist.csv",
         load: {},
@@ -97,7 +103,7 @@ Deno.test({
         assertEquals(response.status, 200);
         const body = await response.json();
         assertEquals(body.status, "ok");
-        assertEquals(body.datasets.length, 4);
+        assertEquals(body.datasets.length, 5);
       });
 
       let clusterCount = 0;
@@ -286,6 +292,41 @@ Deno.test({
         );
         assertEquals(quoted.status, 200);
         checkSvg(await quoted.text());
+        assertStringIncludes(text, "9007199254740993");
+      });
+
+      await t.step("cluster json keeps exact values", async () => {
+        const response = await get("/api/d/typed/clusters/-1");
+        assertEquals(response.status, 200);
+        const body = await response.json();
+        const id = body.columns.find((column: { name: string }) =>
+          column.name === "id"
+        );
+        assertEquals(id.cluster.maxExact, "9007199254740993");
+
+        // DECIMAL keeps its digits where a double would round them.
+        const parquet = await (await get("/api/d/typedpq/clusters/-1")).json();
+        const amount = parquet.columns.find((column: { name: string }) =>
+          column.name === "amount"
+        );
+        assertEquals(amount.type, "DECIMAL(18,4)");
+        assertEquals(amount.cluster.maxExact, "12345678901234.5678");
+        const channel = body.columns.find((column: { name: string }) =>
+          column.name === "channel name"
+        );
+        assertEquals(channel.kind, "categorical");
+        assertEquals(channel.top[0].value, "organic search");
+        const day = body.columns.find((column: { name: string }) =>
+          column.name === "day"
+        );
+        assertEquals(day.min, "2024-01-31");
+
+        const sample = await get("/api/d/sample/clusters/0");
+        assertEquals(sample.status, 200);
+        const profile = await sample.json();
+        assertEquals(profile.label, 0);
+        assertGreater(profile.size, 0);
+        assertEquals((await get("/api/d/sample/clusters/999")).status, 404);
       });
 
       await t.step("errors are logged with request ids", () => {

@@ -234,6 +234,7 @@ Deno.test({
 
       await t.step("events stream pushes appends", async () => {
         const controller = new AbortController();
+        const timeout = setTimeout(() => controller.abort(), 20_000);
         const response = await fetch(`${server.base}/api/d/blobs/events`, {
           signal: controller.signal,
         });
@@ -260,6 +261,7 @@ Deno.test({
         await appended.body?.cancel();
         await read("event: rows");
         assertStringIncludes(text, '"added":10');
+        clearTimeout(timeout);
         controller.abort();
         await reader.cancel().catch(() => {});
       });

@@ -1,4 +1,4 @@
-import { max, median, min } from "d3-array";
+import { quantileSorted } from "d3-array";
 
 /** Statistics of a numeric column over a set of rows. */
 export interface NumericSummary {
@@ -8,6 +8,9 @@ export interface NumericSummary {
   median: number | null;
   min: number | null;
   max: number | null;
+  /** Exact text of the minimum and maximum, for BIGINT and DECIMAL columns that a double may round. */
+  minExact?: string | null;
+  maxExact?: string | null;
 }
 
 /** Share of one value among the non-missing rows. */
@@ -20,16 +23,21 @@ export interface ValueShare {
 /**
  * Summarises the rows of `values` where `selected` is 1 (all rows without a
  * mask). NaN counts as missing. The mean uses Kahan summation so that large
- * columns keep their precision.
+ * columns keep their precision. With `exact` (the column's exact decimal
+ * text), the minimum and maximum are also given exactly.
  */
 export function summariseNumeric(
   values: Float64Array,
   selected?: Uint8Array,
+  exact?: readonly (string | null)[],
 ): NumericSummary {
-  const chosen: number[] = [];
+  const chosen = new Float64Array(values.length);
+  let count = 0;
   let missing = 0;
   let sum = 0;
   let compensation = 0;
+  let minRow = -1;
+  let maxRow = -1;
   for (let i = 0; i < values.length; i++) {
     if (selected && selected[i] === 0) continue;
     const value = values[i]!;
@@ -37,21 +45,28 @@ export function summariseNumeric(
       missing++;
       continue;
     }
-    chosen.push(value);
+    chosen[count++] = value;
+    if (minRow < 0 || value < values[minRow]!) minRow = i;
+    if (maxRow < 0 || value > values[maxRow]!) maxRow = i;
     const y = value - compensation;
     const t = sum + y;
     compensation = t - sum - y;
     sum = t;
   }
-  const count = chosen.length;
-  return {
+  const sorted = chosen.subarray(0, count).sort();
+  const summary: NumericSummary = {
     count,
     missing,
     mean: count > 0 ? sum / count : null,
-    median: median(chosen) ?? null,
-    min: min(chosen) ?? null,
-    max: max(chosen) ?? null,
+    median: count > 0 ? quantileSorted(sorted, 0.5) ?? null : null,
+    min: count > 0 ? values[minRow]! : null,
+    max: count > 0 ? values[maxRow]! : null,
   };
+  if (exact) {
+    summary.minExact = minRow >= 0 ? exact[minRow] ?? null : null;
+    summary.maxExact = maxRow >= 0 ? exact[maxRow] ?? null : null;
+  }
+  return summary;
 }
 
 /** Counts the values of a text column in the selected rows, most frequent first, ties by value. */
@@ -73,9 +88,7 @@ export function topValues(
     total++;
     counts.set(value, (counts.get(value) ?? 0) + 1);
   }
-  const sorted = [...counts].sort((a, b) =>
-    b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
-  );
+  const sorted = [...counts].sort(byCountThenValue);
   return {
     values: sorted.slice(0, limit).map(([value, count]) => ({
       value,
@@ -93,4 +106,11 @@ export function clusterMask(labels: Int32Array, label: number): Uint8Array {
   const mask = new Uint8Array(labels.length);
   for (let i = 0; i < labels.length; i++) mask[i] = labels[i] === label ? 1 : 0;
   return mask;
+}
+
+/** Orders value counts by descending count, then by value, so ties list in a fixed order. */
+function byCountThenValue(a: [string, number], b: [string, number]): number {
+  if (a[1] !== b[1]) return b[1] - a[1];
+  if (a[0] === b[0]) return 0;
+  return a[0] < b[0] ? -1 : 1;
 }

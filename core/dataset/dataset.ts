@@ -30,10 +30,10 @@ import {
   type Snapshot,
 } from "./snapshot.ts";
 
-/** Where a data set comes from and how to read and fit it. */
+/** Origin of a data set and the options to read and fit it. */
 export interface DatasetSource {
   name: string;
-  /** A file to load, or `bytes` with a file name that tells the format. */
+  /** A file to load, or `bytes` with a file name that gives the format. */
   path?: string;
   bytes?: Uint8Array;
   fileName?: string;
@@ -91,7 +91,7 @@ let nextId = 1;
  * One served data set: its rows, its current snapshot, the model that places
  * appended rows, and its refits. Appends and the publication of refits run one
  * at a time, so every acknowledged row is in every later snapshot exactly
- * once; reads never wait, they take the current snapshot.
+ * once. Reads never wait: they take the current snapshot.
  */
 export class Dataset {
   /** Short id for logs. */
@@ -200,7 +200,7 @@ export class Dataset {
       this.store = next;
       this.snapshot = published;
 
-      // Drift bookkeeping, then the event and the answer.
+      // Drift bookkeeping, then the event and the response.
       this.#rowsSinceFit += batch.rowCount;
       for (let i = 0; i < placed.labels.length; i++) {
         if (placed.labels[i]! < 0) this.#noiseSinceFit++;
@@ -496,7 +496,7 @@ export class Dataset {
   }
 }
 
-/** The vector spec that reads appended rows the way the first load was read. */
+/** Builds the vector spec that reads appended rows the way the first load was read. */
 function inferSpec(store: RowStore): VectorSpec {
   const [first] = store.vectorColumns;
   const isFeature = store.attributes.some((column) => column.name === first);
@@ -504,7 +504,7 @@ function inferSpec(store: RowStore): VectorSpec {
   return { features: store.vectorColumns.join(",") };
 }
 
-/** Reads appended rows; any problem with them is a 422 that says it concerns the appended rows. */
+/** Reads appended rows, reporting any problem with them as a 422 about the appended rows. */
 async function loadAppendedRows(
   bytes: Uint8Array,
   format: TableFormat,

@@ -2,13 +2,13 @@ import type { Dataset } from "../dataset/dataset.ts";
 import { log } from "../log.ts";
 import type { TableFormat } from "../load/mod.ts";
 
-/** What to watch for new rows of a data set. */
+/** Sources of new rows for a data set. */
 export interface WatchOptions {
   /** A CSV or NDJSON file whose new lines are appended as it grows. */
   file?: string;
   /** A folder whose new files (CSV, NDJSON, Arrow, Parquet) are appended whole. */
   folder?: string;
-  /** How often to look, in milliseconds. */
+  /** Polling interval in milliseconds. */
   intervalMs?: number;
 }
 

@@ -49,10 +49,12 @@ export function clusterPage(
       }</td>` +
         `<td class="number">${
           formatStat(cluster.median)
-        }</td><td class="number">${formatStat(cluster.min)}</td>` +
-        `<td class="number">${formatStat(cluster.max)}</td><td class="number">${
-          formatCount(cluster.missing)
+        }</td><td class="number">${
+          escapeHtml(cluster.minExact ?? formatStat(cluster.min))
         }</td>` +
+        `<td class="number">${
+          escapeHtml(cluster.maxExact ?? formatStat(cluster.max))
+        }</td><td class="number">${formatCount(cluster.missing)}</td>` +
         `<td class="number">${formatStat(table.mean)}</td><td class="number">${
           formatStat(table.median)
         }</td></tr>`;
