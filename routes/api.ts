@@ -10,7 +10,7 @@ import { profileCluster } from "../core/dataset/cluster_profile.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { parseLabel } from "./query.ts";
 import { parseQuery } from "./query.ts";
-import { etagFor, notModified } from "./etag.ts";
+import { revalidate } from "./etag.ts";
 import type { AppEnv } from "./env.ts";
 
 /** JSON and Arrow endpoints under /api. */
@@ -34,10 +34,8 @@ export function apiRoutes(registry: DatasetRegistry): Hono<AppEnv> {
     const { dataset, table, snapshot } = requireReady(
       registry.get(c.req.param("name")),
     );
-    const etag = etagFor(snapshot, "clusters");
-    c.header("etag", etag);
-    c.header("cache-control", "no-cache");
-    if (notModified(c, etag)) return c.body(null, 304);
+    const unchanged = revalidate(c, snapshot, "clusters");
+    if (unchanged) return unchanged;
     return c.json({
       name: dataset.name,
       version: snapshot.version,
@@ -69,10 +67,8 @@ export function apiRoutes(registry: DatasetRegistry): Hono<AppEnv> {
         `Cluster ${label} not found in "${dataset.name}"; clusters: ${known}`,
       );
     }
-    const etag = etagFor(snapshot, `cluster:${label}`);
-    c.header("etag", etag);
-    c.header("cache-control", "no-cache");
-    if (notModified(c, etag)) return c.body(null, 304);
+    const unchanged = revalidate(c, snapshot, `cluster:${label}`);
+    if (unchanged) return unchanged;
     return c.json({
       name: dataset.name,
       version: snapshot.version,
@@ -94,10 +90,8 @@ export function apiRoutes(registry: DatasetRegistry): Hono<AppEnv> {
       },
     });
     const { snapshot } = requireReady(registry.get(c.req.param("name")));
-    const etag = etagFor(snapshot, `points:${format}`);
-    c.header("etag", etag);
-    c.header("cache-control", "no-cache");
-    if (notModified(c, etag)) return c.body(null, 304);
+    const unchanged = revalidate(c, snapshot, `points:${format}`);
+    if (unchanged) return unchanged;
     if (format === "csv") {
       c.header("content-type", "text/csv; charset=utf-8");
       return c.body(pointsToCsv(snapshot));

@@ -9,7 +9,7 @@ import {
   type ChartRequest,
 } from "./chart_builder.ts";
 import { requireReady } from "./dataset_state.ts";
-import { etagFor, notModified } from "./etag.ts";
+import { revalidate } from "./etag.ts";
 import type { AppEnv } from "./env.ts";
 import { parseLabel, parseQuery } from "./query.ts";
 
@@ -50,10 +50,13 @@ export function chartRoutes(registry: DatasetRegistry): Hono<AppEnv> {
     // TODO: add a fingerprint of render/ (such as a hash of its sources at
     // start-up) to the ETag, so that an upgrade that changes the drawing of
     // an unchanged model does not return 304 to revalidations.
-    const etag = etagFor(ready.snapshot, canonicalKey(request));
-    c.header("etag", etag);
-    c.header("cache-control", "public, max-age=0, must-revalidate");
-    if (notModified(c, etag)) return c.body(null, 304);
+    const unchanged = revalidate(
+      c,
+      ready.snapshot,
+      canonicalKey(request),
+      "public, max-age=0, must-revalidate",
+    );
+    if (unchanged) return unchanged;
     c.header("content-type", "image/svg+xml; charset=utf-8");
     return c.body(buildChart(ready, request));
   });

@@ -23,3 +23,20 @@ export function notModified(c: Context, etag: string): boolean {
   return header === "*" ||
     header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
 }
+
+/**
+ * Sets the ETag and Cache-Control of a response derived from `snapshot` and
+ * returns a 304 response when the client already has it, or null when the
+ * handler should send the body.
+ */
+export function revalidate(
+  c: Context,
+  snapshot: Snapshot,
+  key: string,
+  cacheControl = "no-cache",
+): Response | null {
+  const etag = etagFor(snapshot, key);
+  c.header("etag", etag);
+  c.header("cache-control", cacheControl);
+  return notModified(c, etag) ? c.body(null, 304) : null;
+}

@@ -36,6 +36,7 @@ import {
   textOf,
   type XmlTree,
 } from "./_xml.ts";
+import { createRandom, gaussianBlobs } from "./_blobs.ts";
 
 const MALFORMED: Readonly<Record<string, string>> = {
   "bare ampersand": "<svg>a & b</svg>",
@@ -148,44 +149,6 @@ async function assertSnapshot(name: string, svg: string): Promise<void> {
 
 // ---------------------------------------------------------------------------
 // Data
-
-/** Seeded uniform numbers in [0, 1) (mulberry32). */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Gaussian blobs around random centres, with 10% uniform noise. */
-function gaussianBlobs(count: number, clusters: number, seed: number) {
-  const random = createRandom(seed);
-  const gaussian = () =>
-    Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  const centres = Array.from(
-    { length: clusters },
-    () => [random() * 20, random() * 12] as const,
-  );
-  const x = new Float32Array(count);
-  const y = new Float32Array(count);
-  const labels = new Int32Array(count);
-  for (let row = 0; row < count; row++) {
-    if (random() < 0.1) {
-      labels[row] = -1;
-      x[row] = random() * 22 - 1;
-      y[row] = random() * 14 - 1;
-      continue;
-    }
-    const label = Math.floor(random() * clusters);
-    labels[row] = label;
-    x[row] = centres[label]![0] + gaussian();
-    y[row] = centres[label]![1] + gaussian() * 0.8;
-  }
-  return { x, y, labels };
-}
 
 const BLOBS = gaussianBlobs(300, 5, 1);
 const random = createRandom(2);
