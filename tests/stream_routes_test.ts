@@ -200,6 +200,8 @@ Deno.test({
       });
 
       await t.step("refit keeps ids and records history", async () => {
+        const etagBefore = (await fetch(`${server.base}/d/blobs/scatter.svg`))
+          .headers.get("etag");
         const before =
           await (await fetch(`${server.base}/api/d/blobs/clusters`)).json();
         const response = await fetch(`${server.base}/api/d/blobs/refit`, {
@@ -220,6 +222,12 @@ Deno.test({
         assertGreater(kept, 0);
         const after = await (await fetch(`${server.base}/api/d/blobs/clusters`))
           .json();
+        const chart = await fetch(`${server.base}/d/blobs/scatter.svg`);
+        await chart.body?.cancel();
+        assert(
+          chart.headers.get("etag") !== etagBefore,
+          "ETag must change after a refit",
+        );
         assertEquals(after.rows, before.rows);
         const beforeIds = new Set(
           before.clusters.map((cluster: { label: number }) =>

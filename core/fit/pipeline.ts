@@ -1,4 +1,4 @@
-import { exactKnn } from "../knn/mod.ts";
+import { adaptiveKnn } from "../knn/mod.ts";
 import { hdbscan } from "../hdbscan/mod.ts";
 import { umapLayout } from "../umap/mod.ts";
 import type { CondensedTree, ProgressCallback, Vectors } from "../types.ts";
@@ -50,13 +50,14 @@ export function fitModel(
   );
   const clusteringEnd = params.umap.enabled ? 0.6 : 1;
 
-  // One graph large enough for both consumers.
+  // One graph large enough for both consumers: exact for small tables,
+  // NN-descent above EXACT_KNN_MAX_ROWS (core/knn/adaptive.ts).
   const k = Math.max(
     0,
     Math.min(n - 1, Math.max(minSamples, params.umap.nNeighbors - 1)),
   );
   let start = performance.now();
-  const knn = exactKnn(
+  const knn = adaptiveKnn(
     vectors,
     k,
     params.hdbscan.metric,

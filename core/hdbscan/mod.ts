@@ -8,7 +8,7 @@
 
 import { prepareRows } from "../distance.ts";
 import { InputError } from "../errors.ts";
-import { validateVectors } from "../knn/builder.ts";
+import { isApproximate, validateVectors } from "../knn/builder.ts";
 import { buildCellIndex } from "../knn/cells.ts";
 import { knnFromCellIndex } from "../knn/exact.ts";
 import type {
@@ -27,7 +27,12 @@ import { resolveOptions } from "./options.ts";
 import { outlierScores } from "./outlier_scores.ts";
 import { selectClusters } from "./select.ts";
 import { singleLinkage } from "./single_linkage.ts";
-import { mutualReachabilityTree, type SpanningTree } from "./spanning_tree.ts";
+import { graphForest } from "./graph_forest.ts";
+import {
+  mutualReachabilityTree,
+  type SpanningTree,
+  treeFromForest,
+} from "./spanning_tree.ts";
 
 export type { SpanningTree } from "./spanning_tree.ts";
 
@@ -133,17 +138,36 @@ export function mutualReachability(
   if (knn !== undefined) requireMatchingGraph(knn, n, metric);
   const samples = Math.max(1, Math.min(minSamples, n - 1));
 
-  // Core distances, from the given graph when it reaches far enough.
-  const index = buildCellIndex(prepareRows(vectors, metric));
-  const graph = knn !== undefined && knn.k >= samples
-    ? knn
-    : knnFromCellIndex(index, samples, metric, scaled(onProgress, 0, 0.3));
-  const coreDistances = coreDistancesFromKnn(graph, samples);
+  // Core distances and tree from the given graph when it reaches far enough.
+  if (knn !== undefined && knn.k >= samples) {
+    const coreDistances = coreDistancesFromKnn(knn, samples);
+    const progress = scaled(onProgress, 0.3, 0.95);
+    const mst = isApproximate(knn)
+      ? approximateTree(vectors, metric, coreDistances, knn, progress)
+      : mutualReachabilityTree(
+        buildCellIndex(prepareRows(vectors, metric)),
+        coreDistances,
+        metric,
+        knn,
+        progress,
+      );
+    return { n, metric, minSamples: samples, coreDistances, mst };
+  }
 
+  // Otherwise an exact graph of min_samples neighbours over the same index.
+  const index = buildCellIndex(prepareRows(vectors, metric));
+  const graph = knnFromCellIndex(
+    index,
+    samples,
+    metric,
+    scaled(onProgress, 0, 0.3),
+  );
+  const coreDistances = coreDistancesFromKnn(graph, samples);
   const mst = mutualReachabilityTree(
     index,
     coreDistances,
     metric,
+    graph,
     scaled(onProgress, 0.3, 0.95),
   );
   return { n, metric, minSamples: samples, coreDistances, mst };
@@ -195,6 +219,32 @@ export function clustersFromReachability(
     condensedTree,
     selectedClusters: selected.map((cluster) => cluster + n),
   };
+}
+
+/**
+ * Builds the spanning tree for an approximate neighbour graph: the minimum
+ * spanning forest of the graph's own edges, then, only if the graph leaves
+ * several components, the exact search over a cell index to join them.
+ * Within a component the forest may miss a lighter edge to a neighbour the
+ * graph missed, which is the approximation.
+ */
+function approximateTree(
+  vectors: Vectors,
+  metric: Metric,
+  coreDistances: Float64Array,
+  knn: KnnGraph,
+  onProgress?: ProgressCallback,
+): SpanningTree {
+  const forest = graphForest(knn, coreDistances);
+  if (forest.components <= 1) return treeFromForest(forest);
+  return mutualReachabilityTree(
+    buildCellIndex(prepareRows(vectors, metric)),
+    coreDistances,
+    metric,
+    knn,
+    onProgress,
+    forest,
+  );
 }
 
 function requireMatchingGraph(knn: KnnGraph, n: number, metric: string): void {

@@ -21,6 +21,15 @@ export type KnnBuilder = (
 ) => KnnGraph;
 
 /**
+ * Returns whether `graph` comes from an approximate builder, whose rows may
+ * miss some true neighbours. Such graphs carry `approximate: true`, a field
+ * beyond {@link KnnGraph}; an exact graph needs no marker.
+ */
+export function isApproximate(graph: KnnGraph): boolean {
+  return (graph as { approximate?: boolean }).approximate === true;
+}
+
+/**
  * Checks the shape of `vectors` and that every component is finite, so no
  * distance downstream can be NaN.
  *

@@ -79,25 +79,29 @@ export function optimizeLayout(
       }
       nextSample[e]! += period[e]!;
 
-      // Repulsion from randomly drawn points.
+      // Repulsion from randomly drawn points. The head stays in locals,
+      // rounded to float32 after each step as the layout array would.
       const negatives = Math.floor(
         (epoch - nextNegative[e]!) / negativePeriod[e]!,
       );
       nextNegative[e]! += negatives * negativePeriod[e]!;
       if (!moveHead) continue;
+      let headX = layout[jx]!;
+      let headY = layout[jx + 1]!;
       for (let p = 0; p < negatives; p++) {
         const other = Math.floor(random() * n);
         if (other === j) continue;
-        const ox = other * 2;
-        dx = layout[jx]! - layout[ox]!;
-        dy = layout[jx + 1]! - layout[ox + 1]!;
+        dx = headX - layout[other * 2]!;
+        dy = headY - layout[other * 2 + 1]!;
         distSq = dx * dx + dy * dy;
         if (distSq <= 0) continue;
         const coefficient = repulsion /
           ((0.001 + distSq) * (a * Math.pow(distSq, b) + 1));
-        layout[jx]! += clip(coefficient * dx) * alpha;
-        layout[jx + 1]! += clip(coefficient * dy) * alpha;
+        headX = Math.fround(headX + clip(coefficient * dx) * alpha);
+        headY = Math.fround(headY + clip(coefficient * dy) * alpha);
       }
+      layout[jx] = headX;
+      layout[jx + 1] = headY;
     }
     options.onProgress?.((epoch + 1) / epochs, "layout");
   }
