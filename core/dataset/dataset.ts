@@ -16,11 +16,8 @@ import {
 } from "../load/mod.ts";
 import { EventHub } from "../stream/events.ts";
 import type { WatchOptions } from "../stream/file_watch.ts";
-import {
-  createFittedModel,
-  type FittedModel,
-  placeRows,
-} from "../stream/fitted_model.ts";
+import { createFittedModel, type FittedModel } from "../stream/fitted_model.ts";
+import { Placer } from "../stream/placer.ts";
 import { type IdMapping, matchClusters } from "../stream/match_clusters.ts";
 import { appendToStore, type RowStore, storeFromTable } from "./row_store.ts";
 import {
@@ -114,6 +111,7 @@ export class Dataset {
   readonly ready: Promise<void>;
 
   readonly #abort = new AbortController();
+  readonly #placer = new Placer();
   #queue: Promise<unknown> = Promise.resolve();
   #dataHash = "";
   #appendSpec: VectorSpec | undefined;
@@ -136,6 +134,7 @@ export class Dataset {
     this.#abort.abort(
       new DOMException(`Data set ${this.name} closed`, "AbortError"),
     );
+    this.#placer.close();
   }
 
   get closed(): boolean {
@@ -162,8 +161,7 @@ export class Dataset {
       }
       const batch = await loadAppendedRows(bytes, format, this.#appendSpec);
       const next = appendToStore(store, batch);
-      const placed = placeRows(
-        model,
+      const placed = await this.#placer.place(
         batch.vectors,
         this.params.umap.seed + snapshot.version,
       );
@@ -367,6 +365,7 @@ export class Dataset {
       this.params,
       match.stableIds,
     );
+    this.#placer.setModel(model);
 
     // Rows of the fit, then rows appended while it ran, placed into the new model.
     const current = this.store!;
@@ -392,7 +391,7 @@ export class Dataset {
         n: late,
         dim,
       };
-      const placed = placeRows(model, vectors, this.params.umap.seed);
+      const placed = await this.#placer.place(vectors, this.params.umap.seed);
       labels.set(placed.labels, fit.n);
       probabilities.set(placed.probabilities, fit.n);
       outlierScores.set(placed.outlierScores, fit.n);
