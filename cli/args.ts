@@ -181,10 +181,16 @@ function applyValue(
   const number = Number(value);
   switch (flag) {
     case "--vector":
-      parsed.load.vectorSpec = { vector: text };
-      break;
     case "--features":
-      parsed.load.vectorSpec = { features: text };
+      if (parsed.load.vectorSpec) {
+        throw new InputError(
+          "Conflicting options: give either --vector or --features, once",
+          { status: 400 },
+        );
+      }
+      parsed.load.vectorSpec = flag === "--vector"
+        ? { vector: text }
+        : { features: text };
       break;
     case "--min-cluster-size":
       parsed.fit.minClusterSize = number;
@@ -238,12 +244,27 @@ function applyValue(
 }
 
 /** Returns the help text of a command, one line per option. */
+/** Options that only one command uses, left out of the other's help. */
+const SERVE_ONLY = new Set([
+  "--port",
+  "--host",
+  "--name",
+  "--config",
+  "--frame-ancestors",
+  "--watch",
+  "--watch-folder",
+]);
+const CLUSTER_ONLY = new Set(["--out"]);
+
 export function helpText(command: "serve" | "cluster"): string {
   const usage = command === "serve"
     ? "usage: deno task serve [FILE...] [--config FILE] [--port P] [options]"
     : "usage: deno task cluster INPUT [--vector COL | --features COLS] --out FILE [options]";
-  const lines = Object.entries(OPTIONS).map(([flag, { kind, help }]) =>
-    `  ${(flag + (kind === "flag" ? "" : " VALUE")).padEnd(26)}${help}`
-  );
+  const skipped = command === "serve" ? CLUSTER_ONLY : SERVE_ONLY;
+  const lines = Object.entries(OPTIONS)
+    .filter(([flag]) => !skipped.has(flag))
+    .map(([flag, { kind, help }]) =>
+      `  ${(flag + (kind === "flag" ? "" : " VALUE")).padEnd(26)}${help}`
+    );
   return [usage, "", ...lines].join("\n");
 }

@@ -35,6 +35,7 @@ export async function runCluster(args: ParsedArgs): Promise<void> {
     });
   }
   const format = outputFormat(args.out);
+  await checkOutputPath(args.out, input);
   const params = resolveFitParams(args.fit);
 
   try {
@@ -51,13 +52,29 @@ export async function runCluster(args: ParsedArgs): Promise<void> {
       clusters: fit.clusterCount,
       timings: fit.timings,
     });
+    const points = { ...fit, rows: table.inputRows };
+    if (fit.clusterCount === 0) {
+      log.warn("cluster.all_noise", {
+        input,
+        rows: fit.n,
+        hint:
+          `every row is noise at min_cluster_size ${params.hdbscan.minClusterSize}; lower --min-cluster-size, or pass --allow-single-cluster if the data is one group`,
+      });
+    }
 
     const bytes = format === "csv"
-      ? new TextEncoder().encode(pointsToCsv(fit))
+      ? new TextEncoder().encode(pointsToCsv(points))
       : format === "json"
-      ? new TextEncoder().encode(pointsToJson(fit))
-      : pointsToArrow(fit);
-    await Deno.writeFile(args.out, bytes);
+      ? new TextEncoder().encode(pointsToJson(points))
+      : pointsToArrow(points);
+    try {
+      await Deno.writeFile(args.out, bytes);
+    } catch (error) {
+      throw new InputError(
+        `Failed to write --out ${args.out}: ${(error as Error).message}`,
+        { status: 400 },
+      );
+    }
     log.info("cluster.written", { out: args.out, rows: fit.n });
   } finally {
     await closeDuckDB();
@@ -78,4 +95,40 @@ function outputFormat(path: string): "csv" | "json" | "arrow" {
       status: 400,
     },
   );
+}
+
+/** Rejects an output path that would overwrite the input or lies in a missing folder, before any work is done. */
+async function checkOutputPath(out: string, input: string): Promise<void> {
+  const [outPath, inputPath] = await Promise.all([
+    realPathOrSelf(out),
+    realPathOrSelf(input),
+  ]);
+  if (outPath === inputPath) {
+    throw new InputError(
+      `Invalid --out ${out}: it is the INPUT file, which would be overwritten; choose another path`,
+      {
+        status: 400,
+      },
+    );
+  }
+  const folder = out.includes("/")
+    ? out.slice(0, out.lastIndexOf("/")) || "/"
+    : ".";
+  try {
+    const info = await Deno.stat(folder);
+    if (!info.isDirectory) throw new Error("not a folder");
+  } catch {
+    throw new InputError(
+      `Folder of --out not found: ${folder}; create it or choose another path`,
+      { status: 400 },
+    );
+  }
+}
+
+async function realPathOrSelf(path: string): Promise<string> {
+  try {
+    return await Deno.realPath(path);
+  } catch {
+    return path;
+  }
 }

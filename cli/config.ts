@@ -73,7 +73,7 @@ export async function readConfig(path: string): Promise<ServeConfig> {
     readDataset(entry, index, folder, path)
   );
   return {
-    port: typeof parsed.port === "number" ? parsed.port : undefined,
+    port: readPort(parsed.port, path),
     host: typeof parsed.host === "string" ? parsed.host : undefined,
     frameAncestors: readFrameAncestors(parsed.frameAncestors, path),
     token: typeof parsed.token === "string" && parsed.token !== ""
@@ -191,6 +191,24 @@ function readPositiveInteger(
       `Invalid "${key}" ${
         JSON.stringify(value)
       } in "${path}": use a positive integer`,
+      {
+        status: 400,
+      },
+    );
+  }
+  return value;
+}
+
+function readPort(value: unknown, path: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (
+    typeof value !== "number" || !Number.isInteger(value) || value < 0 ||
+    value > 65535
+  ) {
+    throw new InputError(
+      `Invalid "port" ${
+        JSON.stringify(value)
+      } in "${path}": use an integer from 0 to 65535`,
       {
         status: 400,
       },

@@ -42,18 +42,30 @@ export async function runServe(args: ParsedArgs): Promise<void> {
     maxAppendBytes: config?.maxAppendBytes,
   });
 
-  const server = Deno.serve({
-    port,
-    hostname,
-    onListen: ({ hostname, port }) => {
-      log.info("server.start", {
-        url: `http://${hostname}:${port}/`,
-        datasets: sources.map((s) => s.name),
-        frameAncestors: frameAncestors ?? "'self'",
-        writes: token ? "enabled" : "disabled",
-      });
-    },
-  }, app.fetch);
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    server = Deno.serve({
+      port,
+      hostname,
+      onListen: ({ hostname, port }) => {
+        log.info("server.start", {
+          url: `http://${hostname}:${port}/`,
+          datasets: sources.map((s) => s.name),
+          frameAncestors: frameAncestors ?? "'self'",
+          writes: token ? "enabled" : "disabled",
+        });
+      },
+    }, app.fetch);
+  } catch (error) {
+    registry.close();
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new InputError(
+        `Port ${port} on ${hostname} is already in use; pass --port with a free port or stop the other server`,
+        { status: 400 },
+      );
+    }
+    throw error;
+  }
 
   const stop = () => {
     log.info("server.stop", { reason: "signal" });

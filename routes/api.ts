@@ -89,19 +89,19 @@ export function apiRoutes(registry: DatasetRegistry): Hono<AppEnv> {
         default: "arrow",
       },
     });
-    const { snapshot } = requireReady(registry.get(c.req.param("name")));
+    const { table, snapshot } = requireReady(registry.get(c.req.param("name")));
     const unchanged = revalidate(c, snapshot, `points:${format}`);
     if (unchanged) return unchanged;
     if (format === "csv") {
       c.header("content-type", "text/csv; charset=utf-8");
-      return c.body(pointsToCsv(snapshot));
+      return c.body(pointsToCsv({ ...snapshot, rows: table.inputRows }));
     }
     if (format === "json") {
       c.header("content-type", "application/json; charset=utf-8");
-      return c.body(pointsToJson(snapshot));
+      return c.body(pointsToJson({ ...snapshot, rows: table.inputRows }));
     }
     c.header("content-type", "application/vnd.apache.arrow.stream");
-    return c.body(pointsToArrow(snapshot));
+    return c.body(pointsToArrow({ ...snapshot, rows: table.inputRows }));
   });
 
   return api;

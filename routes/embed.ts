@@ -138,10 +138,12 @@ export function normalizeFrameAncestors(
 }
 
 /**
- * An http(s) origin as written: scheme, host and optional port, with no
- * user, path, query, fragment or wildcard, and an optional trailing slash.
+ * An http(s) origin as written: scheme, host (a DNS name, IPv4 or bracketed
+ * IPv6 address) and optional port, with an optional trailing slash. Anything
+ * else, such as `;` or a space, could add directives to the policy.
  */
-const ORIGIN_PATTERN = /^https?:\/\/[^/?#@*\s]+\/?$/i;
+const ORIGIN_PATTERN =
+  /^https?:\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?\/?$/i;
 
 function normalizeSource(source: string, where: string): string {
   if (source === "'self'") return source;

@@ -8,7 +8,7 @@ import { NotFoundError } from "../core/errors.ts";
 import { buildChart, type ChartRequest } from "./chart_builder.ts";
 import { type ReadyDataset, requireReady } from "./dataset_state.ts";
 import type { AppEnv } from "./env.ts";
-import { parseLabel, parseQuery } from "./query.ts";
+import { parseLabel } from "./query.ts";
 import { clusterPage, type ColumnSection } from "./views/cluster_page.ts";
 import { dashboardPage } from "./views/dashboard_page.ts";
 import { indexPage } from "./views/index_page.ts";
@@ -17,17 +17,19 @@ import { progressPage } from "./views/progress_page.ts";
 /** Feature columns are drawn on drilldowns only up to this count; wider ones link to their charts. */
 const MAX_FEATURE_CHARTS = 12;
 
-/** HTML pages: the data set list, each dashboard and each cluster's drilldown. */
+/**
+ * HTML pages: the data set list, each dashboard and each cluster's drilldown.
+ * Pages ignore query parameters, so links with tracking tags still open;
+ * chart and API URLs, which are cached by their query, reject unknown ones.
+ */
 export function pageRoutes(registry: DatasetRegistry): Hono<AppEnv> {
   const pages = new Hono<AppEnv>();
 
   pages.get("/", (c) => {
-    parseQuery(c.req.query(), {});
     return c.html(indexPage(registry.list()));
   });
 
   pages.get("/d/:name", (c) => {
-    parseQuery(c.req.query(), {});
     const dataset = registry.get(c.req.param("name"));
     if (dataset.status === "loading" || dataset.status === "fitting") {
       return c.html(progressPage(dataset));
@@ -43,7 +45,6 @@ export function pageRoutes(registry: DatasetRegistry): Hono<AppEnv> {
   });
 
   pages.get("/d/:name/clusters/:label", (c) => {
-    parseQuery(c.req.query(), {});
     const dataset = registry.get(c.req.param("name"));
     if (dataset.status === "loading" || dataset.status === "fitting") {
       return c.html(progressPage(dataset));

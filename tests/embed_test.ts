@@ -150,6 +150,8 @@ const INVALID_SOURCES = [
   "docs.example.com",
   "'none'",
   "data:",
+  "https://a.example.com;script-src",
+  "https://a.example.com;",
 ];
 
 for (const source of INVALID_SOURCES) {

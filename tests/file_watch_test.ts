@@ -68,6 +68,12 @@ Deno.test({
       });
       await watcher.poll();
       assertEquals(dataset.snapshot!.rowCount, 305);
+
+      // A rewritten, shorter file counts as new rows from its first line.
+      await Deno.writeTextFile(path, csv(ROWS.slice(305, 308)));
+      await watcher.poll();
+      assertEquals(dataset.snapshot!.rowCount, 308);
+      assertEquals(dataset.store!.inputRows[307], 307);
     } finally {
       watcher.stop();
       dataset.close();
@@ -106,6 +112,19 @@ Deno.test({
       assertEquals(dataset.snapshot!.rowCount, 340);
       await watcher.poll();
       assertEquals(dataset.snapshot!.rowCount, 340);
+
+      // A file written as a header first and rows later is read once it has rows.
+      const slow = `${incoming}/batch2.csv`;
+      await Deno.writeTextFile(slow, HEADER + "\n");
+      await watcher.poll();
+      await watcher.poll();
+      assertEquals(dataset.snapshot!.rowCount, 340);
+      await Deno.writeTextFile(slow, csv(ROWS.slice(340, 350), false), {
+        append: true,
+      });
+      await watcher.poll();
+      await watcher.poll();
+      assertEquals(dataset.snapshot!.rowCount, 350);
     } finally {
       watcher.stop();
       dataset.close();

@@ -115,6 +115,16 @@ Deno.test({
         assertEquals((await response.json()).rows, 451);
       });
 
+      await t.step("empty attribute is accepted", async () => {
+        const response = await append(
+          server,
+          "blobs",
+          csv([ROWS[452]!.replace(/,[^,]*$/, ",")]),
+        );
+        assertEquals(response.status, 200, await response.clone().text());
+        assertEquals((await response.json()).rows, 452);
+      });
+
       await t.step("bad appends leave the data set unchanged", async () => {
         const dataset = server.registry.get("blobs");
         const version = dataset.snapshot!.version;
@@ -181,6 +191,26 @@ Deno.test({
             "too large",
           ],
           ["empty", append(server, "blobs", HEADER + "\n"), 422, "no rows"],
+          [
+            "fraction in an integer column",
+            append(
+              server,
+              "blobs",
+              csv([ROWS[502]!.replace(/,[^,]*$/, ",1.5")]),
+            ),
+            422,
+            "1.5",
+          ],
+          [
+            "integer overflow",
+            append(
+              server,
+              "blobs",
+              csv([ROWS[503]!.replace(/,[^,]*$/, ",92233720368547758070")]),
+            ),
+            422,
+            "truth",
+          ],
           [
             "unknown data set",
             append(server, "nope", csv(ROWS.slice(0, 1))),

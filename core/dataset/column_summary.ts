@@ -63,6 +63,18 @@ export function summariseNumeric(
     max: count > 0 ? values[maxRow]! : null,
   };
   if (exact) {
+    // Doubles tie for integers past 2^53, so ties are settled on the exact text.
+    for (let i = 0; i < values.length; i++) {
+      if ((selected && selected[i] === 0) || exact[i] == null) continue;
+      if (
+        values[i] === values[minRow] &&
+        compareDecimal(exact[i]!, exact[minRow]!) < 0
+      ) minRow = i;
+      if (
+        values[i] === values[maxRow] &&
+        compareDecimal(exact[i]!, exact[maxRow]!) > 0
+      ) maxRow = i;
+    }
     summary.minExact = minRow >= 0 ? exact[minRow] ?? null : null;
     summary.maxExact = maxRow >= 0 ? exact[maxRow] ?? null : null;
   }
@@ -113,4 +125,29 @@ function byCountThenValue(a: [string, number], b: [string, number]): number {
   if (a[1] !== b[1]) return b[1] - a[1];
   if (a[0] === b[0]) return 0;
   return a[0] < b[0] ? -1 : 1;
+}
+
+/** Compares two decimal numbers written as text, such as "-12.50" and "3", without rounding. */
+export function compareDecimal(a: string, b: string): number {
+  const negativeA = a.startsWith("-");
+  const negativeB = b.startsWith("-");
+  if (negativeA !== negativeB) return negativeA ? -1 : 1;
+  const magnitude = compareMagnitude(
+    a.replace(/^[-+]/, ""),
+    b.replace(/^[-+]/, ""),
+  );
+  return negativeA && magnitude !== 0 ? -magnitude : magnitude;
+}
+
+function compareMagnitude(a: string, b: string): number {
+  const [wholeA = "", fractionA = ""] = a.split(".");
+  const [wholeB = "", fractionB = ""] = b.split(".");
+  const intA = wholeA.replace(/^0+(?=\d)/, "");
+  const intB = wholeB.replace(/^0+(?=\d)/, "");
+  if (intA.length !== intB.length) return intA.length < intB.length ? -1 : 1;
+  if (intA !== intB) return intA < intB ? -1 : 1;
+  const width = Math.max(fractionA.length, fractionB.length);
+  const fracA = fractionA.padEnd(width, "0");
+  const fracB = fractionB.padEnd(width, "0");
+  return fracA === fracB ? 0 : fracA < fracB ? -1 : 1;
 }

@@ -53,12 +53,16 @@ export function appendToStore(store: RowStore, batch: LoadedTable): RowStore {
     inputRows[oldRows + i] = store.inputRowCount + batch.inputRows[i]!;
   }
 
-  const attributes = store.attributes.map((column) =>
-    concatColumn(
-      column,
-      batch.attributes.find((other) => other.name === column.name)!,
-    )
-  );
+  const attributes = store.attributes.map((column) => {
+    const addition = batch.attributes.find((other) =>
+      other.name === column.name
+    )!;
+    const aligned =
+      isAllNull(addition) && kindGroup(addition) !== kindGroup(column)
+        ? nullColumn(column, batch.rowCount)
+        : addition;
+    return concatColumn(column, aligned);
+  });
   return {
     rowCount: rows,
     vectors: { data, n: rows, dim },
@@ -112,12 +116,74 @@ function checkSchema(store: RowStore, batch: LoadedTable): void {
         }`,
       );
     }
+    if (isAllNull(column)) continue;
     if (kindGroup(existing) !== kindGroup(column)) {
       throw new InputError(
-        `Invalid type ${column.sqlType} for column "${column.name}" in the appended rows: the data set has ${existing.sqlType}`,
+        `Invalid type ${column.sqlType} for column "${column.name}" in the appended rows: the data set has ${existing.sqlType}; send values of that type or leave them empty`,
+      );
+    }
+    if (existing.kind === "numeric" && column.kind === "numeric") {
+      checkIntegers(existing, column);
+    }
+  }
+}
+
+const INTEGER_RANGES: Record<string, [number, number]> = {
+  TINYINT: [-128, 127],
+  SMALLINT: [-32768, 32767],
+  INTEGER: [-2147483648, 2147483647],
+  BIGINT: [-(2 ** 63), 2 ** 63 - 1],
+  HUGEINT: [-(2 ** 127), 2 ** 127 - 1],
+  UTINYINT: [0, 255],
+  USMALLINT: [0, 65535],
+  UINTEGER: [0, 4294967295],
+  UBIGINT: [0, 2 ** 64 - 1],
+  UHUGEINT: [0, 2 ** 128 - 1],
+};
+
+/** Rejects fractions and out-of-range values sent to an integer column. */
+function checkIntegers(existing: NumericColumn, column: NumericColumn): void {
+  const range = INTEGER_RANGES[existing.sqlType];
+  if (!range) return;
+  for (let i = 0; i < column.values.length; i++) {
+    const value = column.values[i]!;
+    if (Number.isNaN(value)) continue;
+    if (!Number.isInteger(value) || value < range[0] || value > range[1]) {
+      const text = column.exact?.[i] ?? String(value);
+      throw new InputError(
+        `Invalid value ${text} in row ${i} of the appended rows for column "${column.name}": the data set's column is ${existing.sqlType}, so send a whole number from ${
+          BigInt(range[0])
+        } to ${BigInt(range[1])}`,
       );
     }
   }
+}
+
+type NumericColumn = Extract<AttributeColumn, { kind: "numeric" }>;
+
+/** Tells whether every value of a column is null, whatever type the batch's reader gave it. */
+function isAllNull(column: AttributeColumn): boolean {
+  if (column.kind === "numeric") return column.values.every(Number.isNaN);
+  return column.values.every((value) => value === null);
+}
+
+/** A column of `length` nulls of the same kind and type as `like`. */
+function nullColumn(like: AttributeColumn, length: number): AttributeColumn {
+  if (like.kind === "numeric") {
+    return {
+      ...like,
+      values: new Float64Array(length).fill(NaN),
+      exact: like.exact ? new Array(length).fill(null) : undefined,
+    };
+  }
+  if (like.kind === "temporal") {
+    return {
+      ...like,
+      values: new Array(length).fill(null),
+      epochMs: new Float64Array(length).fill(NaN),
+    };
+  }
+  return { ...like, values: new Array(length).fill(null) };
 }
 
 function kindGroup(column: AttributeColumn): string {

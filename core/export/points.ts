@@ -6,6 +6,11 @@ export interface PointColumns {
   readonly probabilities: Float64Array;
   readonly outlierScores: Float64Array;
   readonly layout: Float32Array | null;
+  /**
+   * 0-based input row of each point. Without it, points are numbered 0..n-1;
+   * with rows dropped while loading, the numbers skip them.
+   */
+  readonly rows?: Int32Array;
 }
 
 export type PointsFormat = "csv" | "json" | "arrow";
@@ -37,9 +42,9 @@ export function pointsToCsv(points: PointColumns): string {
   for (let i = 0; i < labels.length; i++) {
     const x = layout ? formatNumber(layout[i * 2]!) : "";
     const y = layout ? formatNumber(layout[i * 2 + 1]!) : "";
-    lines[i + 1] = `${i},${labels[i]},${formatNumber(probabilities[i]!)},${
-      formatNumber(outlierScores[i]!)
-    },${x},${y}`;
+    lines[i + 1] = `${rowNumber(points, i)},${labels[i]},${
+      formatNumber(probabilities[i]!)
+    },${formatNumber(outlierScores[i]!)},${x},${y}`;
   }
   return lines.join("\n") + "\n";
 }
@@ -52,7 +57,7 @@ export function pointsToJson(points: PointColumns): string {
     const x = layout ? formatNumber(layout[i * 2]!) || "null" : "null";
     const y = layout ? formatNumber(layout[i * 2 + 1]!) || "null" : "null";
     rows[i] =
-      `{"row":${i},"label":${labels[i]},"probability":${
+      `{"row":${rowNumber(points, i)},"label":${labels[i]},"probability":${
         formatNumber(probabilities[i]!) || "null"
       },` +
       `"outlier_score":${
@@ -67,7 +72,7 @@ export function pointsToArrow(points: PointColumns): Uint8Array<ArrayBuffer> {
   const { labels, probabilities, outlierScores, layout } = points;
   const n = labels.length;
   const row = new Int32Array(n);
-  for (let i = 0; i < n; i++) row[i] = i;
+  for (let i = 0; i < n; i++) row[i] = rowNumber(points, i);
   const x = new Float32Array(n);
   const y = new Float32Array(n);
   if (layout) {
@@ -90,4 +95,8 @@ export function pointsToArrow(points: PointColumns): Uint8Array<ArrayBuffer> {
     bytes.byteOffset,
     bytes.byteLength,
   );
+}
+
+function rowNumber(points: PointColumns, i: number): number {
+  return points.rows ? points.rows[i]! : i;
 }

@@ -66,9 +66,9 @@ export function resolveFitParams(input: FitParamsInput): FitParams {
   const nNeighbors = input.nNeighbors ?? 15;
   requireInteger("n_neighbors", nNeighbors, 2);
   const minDist = input.minDist ?? 0.1;
-  if (!(Number.isFinite(minDist) && minDist >= 0)) {
+  if (!(Number.isFinite(minDist) && minDist >= 0 && minDist <= 1)) {
     throw new InputError(
-      `Invalid min_dist ${input.minDist}: use a number >= 0`,
+      `Invalid min_dist ${input.minDist}: use a number from 0 to 1 (the layout's spread), such as 0.1`,
       { status: 400 },
     );
   }

@@ -212,7 +212,7 @@ function copyValidRows(
     if (!dropInvalidRows) {
       throw new InputError(
         `invalid vector at row ${row} (0-based input row): column "${column}" contains ${reason}; ` +
-          "fix the data or set dropInvalidRows to drop such rows",
+          'fix the data, or drop such rows with --drop-invalid ("dropInvalid": true in a config file)',
       );
     }
     dropped.push({ row, column, reason });

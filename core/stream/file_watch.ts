@@ -44,6 +44,8 @@ export class FileWatcher {
   #header: Uint8Array | null = null;
   readonly #known = new Map<string, number>();
   readonly #pending = new Map<string, number>();
+  /** Files that failed to load, with the size they had then. */
+  readonly #failed = new Map<string, number>();
 
   constructor(dataset: Dataset, options: WatchOptions) {
     this.#dataset = dataset;
@@ -109,14 +111,16 @@ export class FileWatcher {
     }
     const { size } = await Deno.stat(path);
     if (size < this.#offset) {
-      log.warn("watch.truncated", {
+      // A shorter file was replaced (rotated or rewritten): all its rows are new.
+      log.warn("watch.replaced", {
         dataset: this.#dataset.name,
         path,
         size,
         offset: this.#offset,
       });
-      this.#offset = size;
-      return;
+      if (this.#header) this.#header = await readHeader(path);
+      this.#offset = this.#header ? this.#header.length : 0;
+      if (size <= this.#offset) return;
     }
     if (size === this.#offset) return;
 
@@ -145,21 +149,30 @@ export class FileWatcher {
         continue;
       }
       const { size } = await Deno.stat(path);
+      if (this.#failed.get(entry.name) === size) continue;
       if (this.#pending.get(entry.name) !== size) {
         this.#pending.set(entry.name, size);
         continue;
       }
       this.#pending.delete(entry.name);
-      this.#known.set(entry.name, size);
-      await this.#append(await Deno.readFile(path), format, path);
+      const appended = await this.#append(
+        await Deno.readFile(path),
+        format,
+        path,
+      );
+
+      // A file that failed is tried again if it changes, for example a header written before its rows.
+      if (appended) this.#known.set(entry.name, size);
+      else this.#failed.set(entry.name, size);
     }
   }
 
+  /** Appends one batch and returns whether it was taken. */
   async #append(
     bytes: Uint8Array,
     format: TableFormat,
     path: string,
-  ): Promise<void> {
+  ): Promise<boolean> {
     try {
       const result = await this.#dataset.append(bytes, format, `watch:${path}`);
       log.info("watch.appended", {
@@ -168,6 +181,7 @@ export class FileWatcher {
         path,
         rows: result.added.length,
       });
+      return true;
     } catch (error) {
       log.error("watch.append.failed", {
         dataset: this.#dataset.name,
@@ -175,6 +189,7 @@ export class FileWatcher {
         path,
         error,
       });
+      return false;
     }
   }
 }
