@@ -37,7 +37,7 @@ import {
 } from "../render/mod.ts";
 import { createApp } from "../routes/app.ts";
 import { normalizeFrameAncestors } from "../routes/embed.ts";
-import { createRandom, gaussianBlobs } from "./_blobs.ts";
+import { gaussianBlobs } from "./_blobs.ts";
 
 const encoder = new TextEncoder();
 
