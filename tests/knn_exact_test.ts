@@ -1,11 +1,34 @@
 import assert from "node:assert/strict";
-import { distanceFunction } from "../core/distance.ts";
+import {
+  distanceFunction,
+  prepareRows,
+  squaredDistanceAt,
+} from "../core/distance.ts";
 import { InputError } from "../core/errors.ts";
-import { exactKnn, type KnnBuilder } from "../core/knn/mod.ts";
+import {
+  adaptiveKnn,
+  exactKnn,
+  type KnnBuilder,
+  nnDescentKnn,
+} from "../core/knn/mod.ts";
+import { NeighbourHeap } from "../core/knn/heap.ts";
 import type { KnnGraph, Metric, Vectors } from "../core/types.ts";
 
 /** Builders that must return exactly the brute-force graph. */
-const EXACT_BUILDERS: [string, KnnBuilder][] = [["exactKnn", exactKnn]];
+const EXACT_BUILDERS: [string, KnnBuilder][] = [
+  ["exactKnn", exactKnn],
+  ["adaptiveKnn", adaptiveKnn],
+];
+
+/**
+ * Builders that may miss neighbours but keep the rest of the contract. Their
+ * recall is checked in knn_approximate_test.ts.
+ */
+const APPROXIMATE_BUILDERS: [string, KnnBuilder][] = [
+  ["nnDescentKnn", nnDescentKnn],
+];
+
+const ALL_BUILDERS = [...EXACT_BUILDERS, ...APPROXIMATE_BUILDERS];
 
 const METRICS: Metric[] = ["euclidean", "cosine"];
 
@@ -126,7 +149,11 @@ for (const [name, build] of EXACT_BUILDERS) {
       assertSameGraph(graph, bruteForce(vectors, 4, metric), "duplicates");
       assert.equal(graph.distances[0], 0, "a duplicate is at distance 0");
     });
+  }
+}
 
+for (const [name, build] of ALL_BUILDERS) {
+  for (const metric of METRICS) {
     Deno.test(`${name} ${metric} k above n - 1 pads`, () => {
       const vectors = blobs(5, 2, 4);
       const graph = build(vectors, 7, metric);
@@ -220,3 +247,35 @@ for (const [name, build] of EXACT_BUILDERS) {
     }
   });
 }
+
+Deno.test("exactKnn matches a kernel scan with a helper thread", () => {
+  // 6,000 rows is above the size from which half of the cells go to a
+  // helper thread. The scan uses the same distance kernel, so keys compare
+  // bit for bit.
+  const vectors = blobs(6000, 4, 9);
+  const k = 9;
+  const rows = prepareRows(vectors, "euclidean");
+  const graph = exactKnn(vectors, k, "euclidean");
+  const heap = new NeighbourHeap(k);
+  for (let row = 0; row < vectors.n; row += 3) {
+    heap.clear();
+    for (let other = 0; other < vectors.n; other++) {
+      if (other === row) continue;
+      const key = squaredDistanceAt(
+        rows.data,
+        row * rows.dim,
+        rows.data,
+        other * rows.dim,
+        rows.dim,
+        Infinity,
+      );
+      heap.offer(key, other);
+    }
+    heap.sortAscending();
+    assert.deepEqual(
+      Array.from(graph.indices.subarray(row * k, (row + 1) * k)),
+      Array.from(heap.indices),
+      `row ${row}`,
+    );
+  }
+});

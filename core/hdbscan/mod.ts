@@ -9,8 +9,8 @@
 import { prepareRows } from "../distance.ts";
 import { InputError } from "../errors.ts";
 import { isApproximate, validateVectors } from "../knn/builder.ts";
-import { buildCellIndex } from "../knn/cells.ts";
-import { knnFromCellIndex } from "../knn/exact.ts";
+import { buildCellIndex, buildTreeCellIndex } from "../knn/cells.ts";
+import { cellIndexOf, knnFromCellIndex } from "../knn/exact.ts";
 import type {
   HdbscanOptions,
   HdbscanResult,
@@ -145,7 +145,7 @@ export function mutualReachability(
     const mst = isApproximate(knn)
       ? approximateTree(vectors, metric, coreDistances, knn, progress)
       : mutualReachabilityTree(
-        buildCellIndex(prepareRows(vectors, metric)),
+        cellIndexOf(knn) ?? buildCellIndex(prepareRows(vectors, metric)),
         coreDistances,
         metric,
         knn,
@@ -237,8 +237,12 @@ function approximateTree(
 ): SpanningTree {
   const forest = graphForest(knn, coreDistances);
   if (forest.components <= 1) return treeFromForest(forest);
+
+  // Tree cells build in O(n log n), where k-means cells would cost more
+  // than the whole search on a large table.
+  const rows = prepareRows(vectors, metric);
   return mutualReachabilityTree(
-    buildCellIndex(prepareRows(vectors, metric)),
+    buildTreeCellIndex(rows, Math.max(16, Math.round(Math.sqrt(rows.n))), 1),
     coreDistances,
     metric,
     knn,

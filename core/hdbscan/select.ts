@@ -53,10 +53,9 @@ function excessOfMass(
   table: ClusterTable,
   allowSingleCluster: boolean,
 ): number[] {
-  const { count, childStart, children } = table;
+  const { count, childStart, children, parent } = table;
   const stability = Float64Array.from(table.stability);
-  const isSelected = new Uint8Array(count).fill(1);
-  if (!allowSingleCluster) isSelected[0] = 0;
+  const keeps = new Uint8Array(count);
   const lowest = allowSingleCluster ? 0 : 1;
 
   // Children have larger indices than parents, so descending index order is bottom-up.
@@ -69,15 +68,21 @@ function excessOfMass(
     // because it decides near-ties.
     childSum = Math.fround(childSum);
     if (childSum > stability[c]!) {
-      isSelected[c] = 0;
       stability[c] = childSum;
     } else {
-      forEachDescendant(table, c, (d) => isSelected[d] = 0);
+      keeps[c] = 1;
     }
   }
 
+  // A kept cluster is selected unless a kept ancestor covers it. One pass
+  // in index order sees every parent before its children.
+  const covered = new Uint8Array(count);
   const selected: number[] = [];
-  for (let c = 0; c < count; c++) if (isSelected[c]) selected.push(c);
+  for (let c = 0; c < count; c++) {
+    const p = parent[c]!;
+    if (p >= 0 && (covered[p] || keeps[p])) covered[c] = 1;
+    if (keeps[c] && !covered[c]) selected.push(c);
+  }
   return selected;
 }
 

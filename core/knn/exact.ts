@@ -10,9 +10,28 @@ import {
   firstAtLeast,
 } from "./cells.ts";
 import { NeighbourHeap } from "./heap.ts";
+import { HelperThread } from "./helper_thread.ts";
 
 /** Queries between two progress reports. */
 const PROGRESS_INTERVAL = 512;
+
+/**
+ * Tables from this size search their second half of cells on a helper
+ * thread. Starting one costs about 20 ms, a few percent of the search here.
+ */
+const HELPER_MIN_ROWS = 5_000;
+
+/** The cell index each exact graph was searched on, for HDBSCAN to reuse. */
+const indexOfGraph = new WeakMap<KnnGraph, CellIndex>();
+
+/**
+ * Returns the cell index that `graph` was built on, when `exactKnn` or
+ * `knnFromCellIndex` built it in this thread, so a spanning tree over the
+ * same rows need not build its own.
+ */
+export function cellIndexOf(graph: KnnGraph): CellIndex | undefined {
+  return indexOfGraph.get(graph);
+}
 
 /**
  * Finds the exact `k` nearest other points of every row, with the ordering
@@ -52,22 +71,103 @@ export function knnFromCellIndex(
   metric: Metric,
   onProgress?: ProgressCallback,
 ): KnnGraph {
-  const { n } = index;
-  const indices = new Int32Array(n * k).fill(-1);
-  const distances = new Float64Array(n * k).fill(Infinity);
+  const { n, cellCount, cellStart } = index;
   const found = Math.min(k, n - 1);
-  if (found <= 0) return { n, k, indices, distances, metric };
+  const helper = found > 0 && n >= HELPER_MIN_ROWS
+    ? HelperThread.open()
+    : undefined;
+  const indices = new Int32Array(sharedBuffer(n * k * 4, helper)).fill(-1);
+  const distances = new Float64Array(sharedBuffer(n * k * 8, helper)).fill(
+    Infinity,
+  );
 
+  // The helper, when there is one, takes the cells past the middle row.
+  let split = cellCount;
+  if (helper !== undefined) {
+    split = 0;
+    while (split < cellCount && cellStart[split + 1]! <= n / 2) split++;
+    helper.start({
+      moduleUrl: import.meta.url,
+      exportName: "searchCellRange",
+      args: {
+        index,
+        k,
+        metric,
+        firstCell: split,
+        endCell: cellCount,
+        indices,
+        distances,
+      } satisfies CellRangeTask,
+    });
+  }
+  try {
+    const scale = split === cellCount ? 1 : n / Math.max(1, cellStart[split]!);
+    searchCellRange({
+      index,
+      k,
+      metric,
+      firstCell: 0,
+      endCell: split,
+      indices,
+      distances,
+      onProgress: onProgress &&
+        ((fraction, stage) => onProgress(Math.min(1, fraction * scale), stage)),
+    });
+    helper?.join();
+  } finally {
+    helper?.close();
+  }
+  onProgress?.(1, "neighbours");
+
+  const graph = helper === undefined
+    ? { n, k, indices, distances, metric }
+    : { n, k, indices: indices.slice(), distances: distances.slice(), metric };
+  indexOfGraph.set(graph, index);
+  return graph;
+}
+
+/** The argument of {@link searchCellRange}. */
+interface CellRangeTask {
+  index: CellIndex;
+  k: number;
+  metric: Metric;
+  /** The queries are the rows of cells `[firstCell, endCell)`. */
+  firstCell: number;
+  endCell: number;
+  /** Output rows of the whole graph, written only for the queried rows. */
+  indices: Int32Array;
+  distances: Float64Array;
+  onProgress?: ProgressCallback;
+}
+
+/**
+ * Finds the neighbours of the rows of a range of cells and writes them into
+ * the task's output rows. Ranges do not share rows, so two threads can fill
+ * one graph. Exported for the helper thread of {@link knnFromCellIndex}.
+ */
+export function searchCellRange(task: CellRangeTask): void {
+  const { index, k, metric, indices, distances, onProgress } = task;
+  const { n } = index;
+  const found = Math.min(k, n - 1);
+  if (found <= 0) return;
   const heap = new NeighbourHeap(found);
   const toCentres = new Float64Array(index.cellCount);
   const cellOrder = new Int32Array(index.cellCount);
   const centreGaps = new Float64Array(index.cellCount);
-  for (let cell = 0, done = 0; cell < index.cellCount; cell++) {
+  for (let cell = task.firstCell, done = 0; cell < task.endCell; cell++) {
     orderCellsFrom(index, cell, cellOrder, centreGaps);
     for (let q = index.cellStart[cell]!; q < index.cellStart[cell + 1]!; q++) {
       // Search, then write the sorted neighbours into the query's input row.
       distancesToCentres(index, q, toCentres);
-      searchNeighbours(index, q, cellOrder, toCentres, heap);
+      searchNeighbours(
+        index,
+        index.data,
+        q * index.dim,
+        q,
+        cellOrder,
+        toCentres,
+        heap,
+      );
       const count = heap.sortAscending();
       const rowStart = index.rowOf[q]! * k;
       for (let t = 0; t < count; t++) {
@@ -81,24 +181,35 @@ export function knnFromCellIndex(
       }
     }
   }
-  onProgress?.(1, "neighbours");
-  return { n, k, indices, distances, metric };
+}
+
+/** Memory for the output, shared with the helper thread when there is one. */
+function sharedBuffer(
+  bytes: number,
+  helper: HelperThread | undefined,
+): ArrayBuffer {
+  return helper === undefined
+    ? new ArrayBuffer(bytes)
+    : new SharedArrayBuffer(bytes) as unknown as ArrayBuffer;
 }
 
 /**
- * Fills `heap` with the nearest other rows of position `q`, keyed by squared
- * mapped distance and by input row index. `toCentres` contains q's distances to
- * every centre, and cells are visited in `cellOrder`.
+ * Fills `heap` with the rows of `index` nearest to the mapped query at
+ * `query[queryOffset..]`, keyed by squared mapped distance and by input row
+ * index, skipping position `skip` (the query's own row, or -1). `toCentres`
+ * contains the query's distances to every centre, and cells are visited in
+ * `cellOrder`.
  */
-function searchNeighbours(
+export function searchNeighbours(
   index: CellIndex,
-  q: number,
+  query: Float64Array,
+  queryOffset: number,
+  skip: number,
   cellOrder: Int32Array,
   toCentres: Float64Array,
   heap: NeighbourHeap,
 ): void {
   const { data, dim, rowOf, cellStart, radius, centreDistance } = index;
-  const queryOffset = q * dim;
   heap.clear();
   let worstKey = Infinity;
   let worstDistance = Infinity;
@@ -129,7 +240,7 @@ function searchNeighbours(
       toCentre + worstDistance + cellSlack,
     );
     for (let p = start; p < end; p++) {
-      if (p === q) continue;
+      if (p === skip) continue;
 
       // The k-th distance may have shrunk since the range was found.
       const rowCentre = centreDistance[p] as number;
@@ -138,7 +249,7 @@ function searchNeighbours(
       if (rowBound > worstDistance) continue;
 
       const squared = squaredDistanceAt(
-        data,
+        query,
         queryOffset,
         data,
         p * dim,

@@ -47,8 +47,7 @@ export function spectralLayout(graph: CsrGraph, random: Random): Float32Array {
   let nextU = new Float64Array(n);
   let nextV = new Float64Array(n);
   for (let iteration = 0; iteration < ITERATIONS; iteration++) {
-    multiply(graph, inverseRoot, u, nextU);
-    multiply(graph, inverseRoot, v, nextV);
+    multiplyPair(graph, inverseRoot, u, v, nextU, nextV);
     [u, nextU] = [nextU, u];
     [v, nextV] = [nextV, v];
     orthonormalise(u, v, trivial);
@@ -63,21 +62,31 @@ export function spectralLayout(graph: CsrGraph, random: Random): Float32Array {
   return layout;
 }
 
-/** Computes out = (x + D^-1/2 W D^-1/2 x) / 2. */
-function multiply(
+/**
+ * Computes outX = (x + M x) / 2 and outY = (y + M y) / 2 for
+ * M = D^-1/2 W D^-1/2, in one pass over the graph: the pass is bound by
+ * reading the graph, so two vectors cost little more than one.
+ */
+function multiplyPair(
   graph: CsrGraph,
   inverseRoot: Float64Array,
   x: Float64Array,
-  out: Float64Array,
+  y: Float64Array,
+  outX: Float64Array,
+  outY: Float64Array,
 ): void {
   const { n, rowOffsets, columns, weights } = graph;
   for (let i = 0; i < n; i++) {
-    let sum = 0;
+    let sumX = 0;
+    let sumY = 0;
     for (let e = rowOffsets[i]!; e < rowOffsets[i + 1]!; e++) {
       const j = columns[e]!;
-      sum += weights[e]! * inverseRoot[j]! * x[j]!;
+      const scaled = weights[e]! * inverseRoot[j]!;
+      sumX += scaled * x[j]!;
+      sumY += scaled * y[j]!;
     }
-    out[i] = (x[i]! + inverseRoot[i]! * sum) / 2;
+    outX[i] = (x[i]! + inverseRoot[i]! * sumX) / 2;
+    outY[i] = (y[i]! + inverseRoot[i]! * sumY) / 2;
   }
 }
 

@@ -1,0 +1,388 @@
+/**
+ * Fit performance at scale, too slow for Deno.bench's repeated runs. Prints
+ * Markdown tables for the "Fit performance" section of docs/BENCHMARKS.md.
+ *
+ *   deno task bench:scale [SECTION...] [--runs N] [--sizes 10000,50000]
+ *
+ * Sections (all by default):
+ *
+ * - fit: the whole fit (kNN, HDBSCAN with min_cluster_size 15, UMAP) of
+ *   generated blobs of 32 dimensions, each run in a fresh process so its
+ *   peak resident memory (VmHWM) is its own. Medians over the runs, and
+ *   the growth exponent between 50k and 200k rows.
+ * - perf50k: HDBSCAN (min_cluster_size 50) on perf_50k.parquet as
+ *   `deno task cluster --no-umap` runs it: time, and adjusted Rand index
+ *   against the reference labels.
+ * - recall: recall at k = 15 of the approximate builder against the exact
+ *   one, on 20,000-row tables and on the whole of perf_50k.
+ * - digits: our UMAP against umap-js's own fit on the 1,797 digits, time
+ *   and trustworthiness (k = 15; umap-learn reaches 0.9871).
+ * - cluster: `deno task cluster` on users.parquet against umap-js's default
+ *   fit alone on the same vectors, time and trustworthiness.
+ *
+ * The shared data sets (../shared) are skipped when missing.
+ */
+
+import { UMAP } from "umap-js";
+import { resolveFitParams } from "../core/fit/params.ts";
+import { fitModel } from "../core/fit/pipeline.ts";
+import { adaptiveKnn, exactKnn, nnDescentKnn } from "../core/knn/mod.ts";
+import { closeDuckDB } from "../core/load/mod.ts";
+import { trustworthiness } from "../core/metrics/trustworthiness.ts";
+import { createRandom } from "../core/random.ts";
+import type { KnnGraph, Vectors } from "../core/types.ts";
+import { umapLayout } from "../core/umap/mod.ts";
+import { adjustedRandIndex } from "../tests/_ari.ts";
+import {
+  digits,
+  generatedBlobs,
+  machine,
+  median,
+  peakResidentBytes,
+  perf50k,
+  SHARED,
+  toRows,
+  users,
+} from "./_fit_data.ts";
+
+const encoder = new TextEncoder();
+const print = (line = "") => Deno.stdout.writeSync(encoder.encode(line + "\n"));
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
+const mebibytes = (bytes: number) => (bytes / 1048576).toFixed(0);
+
+const SECTIONS = ["fit", "perf50k", "recall", "digits", "cluster"];
+const DEFAULT_SIZES = [10_000, 50_000, 100_000, 200_000];
+
+/** Trustworthiness queries for the 20,000-row layouts: an evenly spaced sample. */
+const TRUST_QUERIES = 4_000;
+
+const { sections, runs, sizes, child } = parseArgs(Deno.args);
+if (child !== undefined) {
+  await runChild(child);
+} else {
+  print(`Machine: ${machine()}; median of ${runs} runs unless noted.`);
+  for (const section of sections) {
+    print();
+    if (section === "fit") await fitSection();
+    if (section === "perf50k") await perfSection();
+    if (section === "recall") await recallSection();
+    if (section === "digits") digitsSection();
+    if (section === "cluster") await clusterSection();
+  }
+  await closeDuckDB();
+}
+
+/** Whole fits of generated blobs by size, each in its own process. */
+async function fitSection(): Promise<void> {
+  print("| rows x 32 | kNN (s) | HDBSCAN (s) | UMAP (s) | whole fit (s) | peak memory (MiB) |");
+  print("| ---: | ---: | ---: | ---: | ---: | ---: |");
+  const totals = new Map<number, number>();
+  const peaks = new Map<number, number>();
+  for (const n of sizes) {
+    const results = [];
+    for (let run = 0; run < runs; run++) {
+      results.push(await inChild(["fit", String(n)]));
+    }
+    const stage = (name: string) => median(results.map((r) => r[name]!));
+    totals.set(n, stage("total"));
+    peaks.set(n, Math.max(...results.map((r) => r.peakBytes!)));
+    print(
+      `| ${n.toLocaleString("en")} | ${seconds(stage("knn"))} | ${
+        seconds(stage("hdbscan"))
+      } | ${seconds(stage("umap"))} | ${seconds(stage("total"))} | ${
+        mebibytes(peaks.get(n)!)
+      } |`,
+    );
+  }
+  const small = totals.get(50_000);
+  const large = totals.get(200_000);
+  if (small !== undefined && large !== undefined) {
+    const exponent = (a: number, b: number) => Math.log(b / a) / Math.log(4);
+    print();
+    print(
+      `Growth from 50k to 200k rows: time ~ n^${
+        exponent(small, large).toFixed(2)
+      }, peak memory ~ n^${
+        exponent(peaks.get(50_000)!, peaks.get(200_000)!).toFixed(2)
+      }.`,
+    );
+  }
+}
+
+/** HDBSCAN with min_cluster_size 50 on perf_50k, as the --no-umap fit runs it. */
+async function perfSection(): Promise<void> {
+  const results = [];
+  for (let run = 0; run < runs; run++) {
+    const result = await inChild(["perf50k"]);
+    if (result.skipped) {
+      print("perf_50k: skipped, ../shared/datasets/perf_50k.parquet is missing.");
+      return;
+    }
+    results.push(result);
+  }
+  const value = (name: string) => median(results.map((r) => r[name]!));
+  print("| perf_50k, min_cluster_size 50 | kNN, k = 50 (s) | HDBSCAN (s) | kNN + HDBSCAN (s) | clusters | ARI vs reference | peak memory (MiB) |");
+  print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+  print(
+    `| fitModel, no UMAP | ${seconds(value("knn"))} | ${
+      seconds(value("hdbscan"))
+    } | ${seconds(value("knn") + value("hdbscan"))} | ${value("clusters")} | ${
+      value("ari").toFixed(4)
+    } | ${mebibytes(value("peakBytes"))} |`,
+  );
+}
+
+/** Recall at k = 15 of NN-descent against the exact graph. */
+async function recallSection(): Promise<void> {
+  const perf = await perf50k();
+  const usersVectors = await users();
+  const tables: [string, Vectors][] = [["blobs, 20,000 x 32", generatedBlobs(20_000)]];
+  if (usersVectors !== undefined) tables.push(["users.parquet, 20,000 x 32", usersVectors]);
+  if (perf !== undefined) {
+    const { data, dim } = perf.vectors;
+    tables.push(["perf_50k, first 20,000 rows", {
+      n: 20_000,
+      dim,
+      data: data.subarray(0, 20_000 * dim),
+    }]);
+    tables.push(["perf_50k, all 50,000 rows", perf.vectors]);
+  }
+  print("| table | metric | exact kNN (s) | NN-descent (s) | recall at k = 15 |");
+  print("| --- | --- | ---: | ---: | ---: |");
+  for (const [name, vectors] of tables) {
+    for (const metric of ["euclidean", "cosine"] as const) {
+      let start = performance.now();
+      const exact = exactKnn(vectors, 15, metric);
+      const exactTime = performance.now() - start;
+      start = performance.now();
+      const approximate = nnDescentKnn(vectors, 15, metric);
+      const approximateTime = performance.now() - start;
+      print(
+        `| ${name} | ${metric} | ${seconds(exactTime)} | ${
+          seconds(approximateTime)
+        } | ${recall(approximate, exact).toFixed(4)} |`,
+      );
+    }
+  }
+}
+
+/** Our UMAP against umap-js's fit on the digits. */
+function digitsSection(): void {
+  const vectors = digits();
+  if (vectors === undefined) {
+    print("digits: skipped, ../shared/datasets/digits.csv is missing.");
+    return;
+  }
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  let ourLayout = new Float32Array(0);
+  let theirLayout = new Float32Array(0);
+  for (let run = 0; run < runs; run++) {
+    // The pipeline's path at 1,797 rows: the exact graph, then the layout.
+    let start = performance.now();
+    const knn = adaptiveKnn(vectors, 14, "euclidean");
+    ourLayout = umapLayout(knn, {
+      nNeighbors: 15,
+      minDist: 0.1,
+      spread: 1,
+      seed: 42,
+    }).coordinates;
+    ours.push(performance.now() - start);
+
+    start = performance.now();
+    theirLayout = umapJsFit(vectors);
+    theirs.push(performance.now() - start);
+  }
+  const ourTrust = trustworthiness(vectors, ourLayout, 15, "euclidean");
+  const theirTrust = trustworthiness(vectors, theirLayout, 15, "euclidean");
+  print("| digits, 1,797 x 64 | time (s) | trustworthiness, k = 15 |");
+  print("| --- | ---: | ---: |");
+  print(`| clusterscope: exact kNN + UMAP | ${seconds(median(ours))} | ${ourTrust.toFixed(4)} |`);
+  print(`| umap-js fit | ${seconds(median(theirs))} | ${theirTrust.toFixed(4)} |`);
+  print(`| umap-learn 0.5.7 (reference) | | 0.9871 |`);
+  print();
+  print(`umap-js time / ours: ${(median(theirs) / median(ours)).toFixed(2)}.`);
+}
+
+/** `deno task cluster` on users.parquet against umap-js's default fit alone. */
+async function clusterSection(): Promise<void> {
+  const vectors = await users();
+  if (vectors === undefined) {
+    print("cluster: skipped, ../shared/datasets/users.parquet is missing.");
+    return;
+  }
+  const out = await Deno.makeTempFile({ suffix: ".csv" });
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  let theirLayout = new Float32Array(0);
+  try {
+    for (let run = 0; run < runs; run++) {
+      const start = performance.now();
+      const status = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "task",
+          "--quiet",
+          "cluster",
+          new URL("datasets/users.parquet", SHARED).pathname,
+          "--vector",
+          "embedding",
+          "--out",
+          out,
+        ],
+        cwd: new URL("..", import.meta.url).pathname,
+        stdout: "null",
+        stderr: "null",
+      }).output();
+      if (!status.success) throw new Error("deno task cluster failed");
+      ours.push(performance.now() - start);
+
+      const umapStart = performance.now();
+      theirLayout = umapJsFit(vectors);
+      theirs.push(performance.now() - umapStart);
+    }
+    const ourLayout = readLayout(out, vectors.n);
+    const trust = (layout: Float32Array) =>
+      trustworthiness(vectors, layout, 15, "euclidean", TRUST_QUERIES);
+    print("| users.parquet, 20,000 x 32 | time (s) | trustworthiness, k = 15 |");
+    print("| --- | ---: | ---: |");
+    print(`| \`deno task cluster\` (load, kNN, HDBSCAN, UMAP, write) | ${seconds(median(ours))} | ${trust(ourLayout).toFixed(4)} |`);
+    print(`| umap-js default fit alone | ${seconds(median(theirs))} | ${trust(theirLayout).toFixed(4)} |`);
+    print(`| umap-learn 0.5.7 (reference, all rows) | | 0.9598 |`);
+    print();
+    print(
+      `umap-js fit / cluster command: ${
+        (median(theirs) / median(ours)).toFixed(2)
+      }. Trustworthiness over ${TRUST_QUERIES.toLocaleString("en")} evenly spaced rows.`,
+    );
+  } finally {
+    await Deno.remove(out);
+  }
+}
+
+/** Runs one measurement in a child process and returns its JSON result. */
+async function inChild(args: string[]): Promise<Record<string, number>> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-env",
+      "--allow-sys",
+      new URL(import.meta.url).pathname,
+      "--child",
+      ...args,
+    ],
+    cwd: new URL("..", import.meta.url).pathname,
+    stderr: "inherit",
+  }).output();
+  if (!output.success) throw new Error(`child ${args.join(" ")} failed`);
+  return JSON.parse(new TextDecoder().decode(output.stdout));
+}
+
+/** The child side of {@link inChild}: one measurement, one JSON line. */
+async function runChild(args: string[]): Promise<void> {
+  const [kind, size] = args;
+  if (kind === "fit") {
+    const vectors = generatedBlobs(Number(size));
+    const start = performance.now();
+    const fit = fitModel(vectors, resolveFitParams({ minClusterSize: 15 }));
+    const total = performance.now() - start;
+    print(JSON.stringify({ ...fit.timings, total, peakBytes: peakResidentBytes() }));
+    return;
+  }
+  const perf = await perf50k();
+  await closeDuckDB();
+  if (perf === undefined) {
+    print(JSON.stringify({ skipped: 1 }));
+    return;
+  }
+  const params = resolveFitParams({ minClusterSize: 50, umap: false });
+  const fit = fitModel(perf.vectors, params);
+  print(JSON.stringify({
+    knn: fit.timings.knn,
+    hdbscan: fit.timings.hdbscan,
+    clusters: fit.clusterCount,
+    ari: adjustedRandIndex(fit.labels, perf.referenceLabels),
+    peakBytes: peakResidentBytes(),
+  }));
+}
+
+/** umap-js's fit with its defaults but a seeded random source, as row-major n x 2. */
+function umapJsFit(vectors: Vectors): Float32Array {
+  const umap = new UMAP({
+    nNeighbors: 15,
+    minDist: 0.1,
+    random: createRandom(42),
+  });
+  const embedding = umap.fit(toRows(vectors));
+  const layout = new Float32Array(vectors.n * 2);
+  embedding.forEach((point, row) => {
+    layout[row * 2] = point[0]!;
+    layout[row * 2 + 1] = point[1]!;
+  });
+  return layout;
+}
+
+/** Reads x and y of `deno task cluster`'s CSV output. */
+function readLayout(path: string, n: number): Float32Array {
+  const lines = Deno.readTextFileSync(path).trim().split("\n");
+  const header = lines[0]!.split(",");
+  const x = header.indexOf("x");
+  const y = header.indexOf("y");
+  const layout = new Float32Array(n * 2);
+  for (let row = 0; row < n; row++) {
+    const cells = lines[row + 1]!.split(",");
+    layout[row * 2] = Number(cells[x]);
+    layout[row * 2 + 1] = Number(cells[y]);
+  }
+  return layout;
+}
+
+/** Share of the exact neighbours (as sets per row) that `approximate` lists. */
+function recall(approximate: KnnGraph, exact: KnnGraph): number {
+  const { n, k } = exact;
+  let found = 0;
+  const truth = new Set<number>();
+  for (let row = 0; row < n; row++) {
+    truth.clear();
+    for (let t = 0; t < k; t++) truth.add(exact.indices[row * k + t]!);
+    for (let t = 0; t < k; t++) {
+      if (truth.has(approximate.indices[row * k + t]!)) found++;
+    }
+  }
+  return found / (n * k);
+}
+
+function parseArgs(args: string[]): {
+  sections: string[];
+  runs: number;
+  sizes: number[];
+  child: string[] | undefined;
+} {
+  const childAt = args.indexOf("--child");
+  if (childAt >= 0) {
+    return { sections: [], runs: 1, sizes: [], child: args.slice(childAt + 1) };
+  }
+  let runs = 3;
+  let sizes = DEFAULT_SIZES;
+  const sections: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--runs") runs = Number(args[++i]);
+    else if (arg === "--sizes") sizes = args[++i]!.split(",").map(Number);
+    else if (SECTIONS.includes(arg)) sections.push(arg);
+    else {
+      throw new RangeError(
+        `Unknown argument "${arg}": use ${SECTIONS.join(", ")}, --runs N or --sizes A,B`,
+      );
+    }
+  }
+  if (!Number.isInteger(runs) || runs < 1) {
+    throw new RangeError(`Invalid --runs ${runs}: use an integer >= 1`);
+  }
+  return {
+    sections: sections.length > 0 ? sections : SECTIONS,
+    runs,
+    sizes,
+    child: undefined,
+  };
+}
