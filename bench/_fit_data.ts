@@ -40,7 +40,7 @@ export async function perf50k(): Promise<
   const labels = "reference/hdbscan/perf_50k/mcs50_msdefault_eom.csv";
   if (!hasShared(parquet) || !hasShared(labels)) return undefined;
   const table = await loadFile(new URL(parquet, SHARED).pathname, {
-    vector: "embedding",
+    vectorSpec: { vector: "embedding" },
   });
   const lines = Deno.readTextFileSync(new URL(labels, SHARED)).trim().split(
     "\n",
@@ -58,7 +58,7 @@ export async function users(): Promise<Vectors | undefined> {
   const parquet = "datasets/users.parquet";
   if (!hasShared(parquet)) return undefined;
   const table = await loadFile(new URL(parquet, SHARED).pathname, {
-    vector: "embedding",
+    vectorSpec: { vector: "embedding" },
   });
   return table.vectors;
 }

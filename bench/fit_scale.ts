@@ -74,7 +74,9 @@ if (child !== undefined) {
 
 /** Whole fits of generated blobs by size, each in its own process. */
 async function fitSection(): Promise<void> {
-  print("| rows x 32 | kNN (s) | HDBSCAN (s) | UMAP (s) | whole fit (s) | peak memory (MiB) |");
+  print(
+    "| rows x 32 | kNN (s) | HDBSCAN (s) | UMAP (s) | whole fit (s) | peak memory (MiB) |",
+  );
   print("| ---: | ---: | ---: | ---: | ---: | ---: |");
   const totals = new Map<number, number>();
   const peaks = new Map<number, number>();
@@ -115,13 +117,17 @@ async function perfSection(): Promise<void> {
   for (let run = 0; run < runs; run++) {
     const result = await inChild(["perf50k"]);
     if (result.skipped) {
-      print("perf_50k: skipped, ../shared/datasets/perf_50k.parquet is missing.");
+      print(
+        "perf_50k: skipped, ../shared/datasets/perf_50k.parquet is missing.",
+      );
       return;
     }
     results.push(result);
   }
   const value = (name: string) => median(results.map((r) => r[name]!));
-  print("| perf_50k, min_cluster_size 50 | kNN, k = 50 (s) | HDBSCAN (s) | kNN + HDBSCAN (s) | clusters | ARI vs reference | peak memory (MiB) |");
+  print(
+    "| perf_50k, min_cluster_size 50 | kNN, k = 50 (s) | HDBSCAN (s) | kNN + HDBSCAN (s) | clusters | ARI vs reference | peak memory (MiB) |",
+  );
   print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
   print(
     `| fitModel, no UMAP | ${seconds(value("knn"))} | ${
@@ -136,8 +142,13 @@ async function perfSection(): Promise<void> {
 async function recallSection(): Promise<void> {
   const perf = await perf50k();
   const usersVectors = await users();
-  const tables: [string, Vectors][] = [["blobs, 20,000 x 32", generatedBlobs(20_000)]];
-  if (usersVectors !== undefined) tables.push(["users.parquet, 20,000 x 32", usersVectors]);
+  const tables: [string, Vectors][] = [[
+    "blobs, 20,000 x 32",
+    generatedBlobs(20_000),
+  ]];
+  if (usersVectors !== undefined) {
+    tables.push(["users.parquet, 20,000 x 32", usersVectors]);
+  }
   if (perf !== undefined) {
     const { data, dim } = perf.vectors;
     tables.push(["perf_50k, first 20,000 rows", {
@@ -147,7 +158,9 @@ async function recallSection(): Promise<void> {
     }]);
     tables.push(["perf_50k, all 50,000 rows", perf.vectors]);
   }
-  print("| table | metric | exact kNN (s) | NN-descent (s) | recall at k = 15 |");
+  print(
+    "| table | metric | exact kNN (s) | NN-descent (s) | recall at k = 15 |",
+  );
   print("| --- | --- | ---: | ---: | ---: |");
   for (const [name, vectors] of tables) {
     for (const metric of ["euclidean", "cosine"] as const) {
@@ -197,8 +210,14 @@ function digitsSection(): void {
   const theirTrust = trustworthiness(vectors, theirLayout, 15, "euclidean");
   print("| digits, 1,797 x 64 | time (s) | trustworthiness, k = 15 |");
   print("| --- | ---: | ---: |");
-  print(`| clusterscope: exact kNN + UMAP | ${seconds(median(ours))} | ${ourTrust.toFixed(4)} |`);
-  print(`| umap-js fit | ${seconds(median(theirs))} | ${theirTrust.toFixed(4)} |`);
+  print(
+    `| clusterscope: exact kNN + UMAP | ${seconds(median(ours))} | ${
+      ourTrust.toFixed(4)
+    } |`,
+  );
+  print(
+    `| umap-js fit | ${seconds(median(theirs))} | ${theirTrust.toFixed(4)} |`,
+  );
   print(`| umap-learn 0.5.7 (reference) | | 0.9871 |`);
   print();
   print(`umap-js time / ours: ${(median(theirs) / median(ours)).toFixed(2)}.`);
@@ -243,16 +262,28 @@ async function clusterSection(): Promise<void> {
     const ourLayout = readLayout(out, vectors.n);
     const trust = (layout: Float32Array) =>
       trustworthiness(vectors, layout, 15, "euclidean", TRUST_QUERIES);
-    print("| users.parquet, 20,000 x 32 | time (s) | trustworthiness, k = 15 |");
+    print(
+      "| users.parquet, 20,000 x 32 | time (s) | trustworthiness, k = 15 |",
+    );
     print("| --- | ---: | ---: |");
-    print(`| \`deno task cluster\` (load, kNN, HDBSCAN, UMAP, write) | ${seconds(median(ours))} | ${trust(ourLayout).toFixed(4)} |`);
-    print(`| umap-js default fit alone | ${seconds(median(theirs))} | ${trust(theirLayout).toFixed(4)} |`);
+    print(
+      `| \`deno task cluster\` (load, kNN, HDBSCAN, UMAP, write) | ${
+        seconds(median(ours))
+      } | ${trust(ourLayout).toFixed(4)} |`,
+    );
+    print(
+      `| umap-js default fit alone | ${seconds(median(theirs))} | ${
+        trust(theirLayout).toFixed(4)
+      } |`,
+    );
     print(`| umap-learn 0.5.7 (reference, all rows) | | 0.9598 |`);
     print();
     print(
       `umap-js fit / cluster command: ${
         (median(theirs) / median(ours)).toFixed(2)
-      }. Trustworthiness over ${TRUST_QUERIES.toLocaleString("en")} evenly spaced rows.`,
+      }. Trustworthiness over ${
+        TRUST_QUERIES.toLocaleString("en")
+      } evenly spaced rows.`,
     );
   } finally {
     await Deno.remove(out);
@@ -286,7 +317,9 @@ async function runChild(args: string[]): Promise<void> {
     const start = performance.now();
     const fit = fitModel(vectors, resolveFitParams({ minClusterSize: 15 }));
     const total = performance.now() - start;
-    print(JSON.stringify({ ...fit.timings, total, peakBytes: peakResidentBytes() }));
+    print(
+      JSON.stringify({ ...fit.timings, total, peakBytes: peakResidentBytes() }),
+    );
     return;
   }
   const perf = await perf50k();
@@ -372,7 +405,9 @@ function parseArgs(args: string[]): {
     else if (SECTIONS.includes(arg)) sections.push(arg);
     else {
       throw new RangeError(
-        `Unknown argument "${arg}": use ${SECTIONS.join(", ")}, --runs N or --sizes A,B`,
+        `Unknown argument "${arg}": use ${
+          SECTIONS.join(", ")
+        }, --runs N or --sizes A,B`,
       );
     }
   }
