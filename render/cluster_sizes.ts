@@ -132,7 +132,20 @@ export function renderClusterSizes(input: ClusterSizesInput): string {
       labelAnchor: "center",
       padding: 0.15,
     },
-    y: { label: null, grid: true, nice: true, tickFormat: formatCount },
+    // Counts are whole numbers, so small charts get no fractional ticks that would print twice.
+    y: {
+      label: null,
+      grid: true,
+      nice: true,
+      ticks: Math.max(
+        1,
+        Math.min(
+          Math.round((chart.height - header.height - 62) / 50),
+          maxCount,
+        ),
+      ),
+      tickFormat: formatCount,
+    },
     color: { type: "identity" },
     marks: [
       Plot.barY(bars, {
