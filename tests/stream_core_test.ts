@@ -187,3 +187,43 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "drift starts a refit",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const restore = setLogSink(() => {});
+    const dataset = new Dataset({
+      name: "drift",
+      bytes: csvBytes(BLOBS_ROWS.slice(0, 400)),
+      fileName: "drift.csv",
+      load: { vectorSpec: { features: "x0..x7" } },
+      fit: { minClusterSize: 15, nNeighbors: 10 },
+      drift: { newRowShare: 0.25 },
+    });
+    try {
+      await dataset.ready;
+
+      // 80 rows are 20% of the model: no refit yet.
+      await dataset.append(csvBytes(BLOBS_ROWS.slice(400, 480)), "csv");
+      assertEquals(dataset.refitting, null);
+
+      // 40 more reach 30%, past the 25% threshold.
+      const finished = nextEvent(dataset, "refit-finished");
+      await dataset.append(csvBytes(BLOBS_ROWS.slice(480, 520)), "csv");
+      assert(dataset.refitting !== null, "a refit should have started");
+      await finished;
+      assertEquals(dataset.history.length, 2);
+      assert(
+        dataset.history[1]!.reason.includes("appended rows"),
+        dataset.history[1]!.reason,
+      );
+      assertEquals(dataset.snapshot!.rowCount, 520);
+      assertEquals(dataset.model!.rowCount, 520);
+    } finally {
+      dataset.close();
+      setLogSink(restore);
+    }
+  },
+});

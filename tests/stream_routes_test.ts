@@ -9,6 +9,7 @@ import {
   assertGreater,
   assertStringIncludes,
 } from "./_assert.ts";
+import { tableFromArrays, tableToIPC } from "apache-arrow";
 import { FIXTURES } from "./_fixtures.ts";
 import { startServer, type TestServer } from "./_server.ts";
 import type { DatasetSource } from "../core/dataset/registry.ts";
@@ -115,6 +116,27 @@ Deno.test({
         assertEquals((await response.json()).rows, 451);
       });
 
+      await t.step("arrow ipc append", async () => {
+        const rows = ROWS.slice(453, 463).map((line) =>
+          line.split(",").map(Number)
+        );
+        const columns: Record<string, Float64Array | BigInt64Array> = {};
+        HEADER.split(",").forEach((name, c) => {
+          columns[name] = name === "truth"
+            ? BigInt64Array.from(rows, (row) => BigInt(row[c]!))
+            : Float64Array.from(rows, (row) => row[c]!);
+        });
+        const bytes = new Uint8Array(
+          tableToIPC(tableFromArrays(columns), "stream"),
+        );
+        const response = await append(server, "blobs", bytes, {
+          "content-type": "application/vnd.apache.arrow.stream",
+        });
+        assertEquals(response.status, 200, await response.clone().text());
+        const body = await response.json();
+        assertEquals(body.added.length, 10);
+      });
+
       await t.step("empty attribute is accepted", async () => {
         const response = await append(
           server,
@@ -122,7 +144,7 @@ Deno.test({
           csv([ROWS[452]!.replace(/,[^,]*$/, ",")]),
         );
         assertEquals(response.status, 200, await response.clone().text());
-        assertEquals((await response.json()).rows, 452);
+        assertEquals((await response.json()).rows, 462);
       });
 
       await t.step("bad appends leave the data set unchanged", async () => {
