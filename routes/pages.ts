@@ -97,7 +97,7 @@ export function columnSections(
       column: column.name,
       cluster: label,
       width: 360,
-      height: 240,
+      height: 280,
       ...chartOptions,
     });
     const section: ColumnSection = {
