@@ -1,6 +1,6 @@
 import type { PredictionModel } from "./prediction_model.ts";
 
-/** Where a new point joins the model: its label (-1 for noise) and scores. */
+/** Assignment of a new point: its label (-1 for noise) and scores. */
 export interface Placement {
   label: number;
   probability: number;
@@ -9,17 +9,15 @@ export interface Placement {
 
 /**
  * Places one new point into a fitted HDBSCAN model without refitting, in the
- * manner of the reference library's approximate_predict: the point's core
- * distance comes from its own neighbours in the model; its mutual
+ * manner of the reference library's approximate_predict. The point's core
+ * distance comes from its own neighbours in the model. Its mutual
  * reachability to each neighbour picks the neighbour it would join and the
- * lambda at which it joins; and the condensed tree, walked up from that
- * neighbour's cluster while clusters are born above that lambda, gives the
- * cluster.
+ * lambda at which it joins. Walking up the condensed tree from that
+ * neighbour's cluster, past clusters born above that lambda, gives the cluster.
  *
  * `indices` and `distances` are the point's `count` nearest model points,
- * ascending. Unlike the reference library, a point that lands in a
- * descendant of a selected cluster takes that cluster's label rather than
- * noise, as the fitted points of that descendant do.
+ * ascending. A point that lands in a descendant of a selected cluster takes
+ * that cluster's label, as the fitted points of that descendant do.
  */
 export function approximatePredict(
   model: PredictionModel,

@@ -1,4 +1,4 @@
-/** What became of one cluster id across a refit. */
+/** Fate of one cluster id across a refit. */
 export interface IdMapping {
   /** Stable id after the refit, or null when the old cluster is gone. */
   id: number | null;
@@ -24,7 +24,7 @@ const RELATED_SHARE = 0.2;
 
 /**
  * Matches the clusters of a refit to the previous clusters by shared members,
- * so ids stay stable. `oldIds` holds the stable id (or -1) of each of the
+ * so ids stay stable. `oldIds` contains the stable id (or -1) of each of the
  * first `oldIds.length` rows before the refit; `newLabels` the refit's labels
  * of all rows. A new cluster and an old one are related when their overlap is
  * at least a fifth of either. A new cluster keeps an old id only when the two

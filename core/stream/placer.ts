@@ -3,7 +3,7 @@ import type { FittedModel, PlacedRows } from "./fitted_model.ts";
 import type { PlaceMessage, PlaceRequest } from "./place_worker.ts";
 
 /**
- * Places appended rows in a long-lived Web Worker that holds the current
+ * Places appended rows in a long-lived Web Worker that keeps the current
  * model. Requests are answered in the order they were sent, and a batch sent
  * after {@link setModel} is placed into that model.
  */

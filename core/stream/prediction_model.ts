@@ -2,7 +2,7 @@ import { tabulateClusters } from "../hdbscan/clusters.ts";
 import type { CondensedTree } from "../types.ts";
 
 /**
- * What placing a new point into a fitted HDBSCAN model needs, precomputed per
+ * Lookup tables for placing a new point into a fitted HDBSCAN model, precomputed per
  * cluster of the condensed tree (indexed by cluster id minus n, so the root
  * is index 0).
  */

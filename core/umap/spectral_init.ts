@@ -9,7 +9,7 @@ const ITERATIONS = 120;
  * usual UMAP start. The result is scaled to [0, 10] per axis, as umap-learn
  * scales its start, and returned row-major `n x 2`.
  *
- * NOTE: a fixed iteration count stands in for a convergence test, so graphs
+ * NOTE: a fixed iteration count replaces a convergence test, so graphs
  * with many nearly disconnected parts get a mixed (still usable) start.
  */
 export function spectralLayout(graph: CsrGraph, random: Random): Float32Array {

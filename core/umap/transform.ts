@@ -15,12 +15,11 @@ const SMOOTH_TOLERANCE = 1e-5;
 const GRADIENT_CLIP = 4;
 
 /**
- * Places new points into a fitted layout as umap-learn's transform does:
- * each point's fuzzy memberships to its model neighbours (local connectivity
- * 0, so no neighbour is at full strength by default), a start at the
- * membership-weighted mean of the neighbours' positions, then a short
- * optimisation in which only the new points move. The model points stay
- * where they are, so old positions never change on an append.
+ * Places new points into a fitted layout as umap-learn's transform does. Each
+ * point gets fuzzy memberships to its model neighbours (local connectivity 0,
+ * so no neighbour is at full strength by default) and starts at their
+ * membership-weighted mean position. A short optimisation then moves only the
+ * new points, so old positions never change on an append.
  *
  * `indices`/`distances` hold `k` model neighbours per new point, ascending.
  */
