@@ -29,7 +29,7 @@ export function hasShared(path: string): boolean {
 }
 
 /**
- * The perf_50k embedding (50,000 x 32) as the project loads it from
+ * Loads the perf_50k embedding (50,000 x 32) as the project loads it from
  * perf_50k.parquet, with its reference labels (min_cluster_size 50), or
  * undefined without the shared folder.
  */
@@ -53,7 +53,7 @@ export async function perf50k(): Promise<
   return { vectors: table.vectors, referenceLabels };
 }
 
-/** The users embedding (20,000 x 32) as `deno task cluster` loads it from users.parquet, or undefined. */
+/** Loads the users embedding (20,000 x 32) as `deno task cluster` does from users.parquet, or returns undefined. */
 export async function users(): Promise<Vectors | undefined> {
   const parquet = "datasets/users.parquet";
   if (!hasShared(parquet)) return undefined;
@@ -63,7 +63,7 @@ export async function users(): Promise<Vectors | undefined> {
   return table.vectors;
 }
 
-/** The 1,797 digits of datasets/digits.csv (64 pixel columns), or undefined. */
+/** Reads the 1,797 digits of datasets/digits.csv (64 pixel columns), or returns undefined. */
 export function digits(): Vectors | undefined {
   const csv = "datasets/digits.csv";
   if (!hasShared(csv)) return undefined;
@@ -81,19 +81,6 @@ export function digits(): Vectors | undefined {
   return { n, dim: columns.length, data };
 }
 
-/** The rows of `vectors` as number[][], the input umap-js takes. */
-export function toRows(vectors: Vectors): number[][] {
-  const rows: number[][] = [];
-  for (let row = 0; row < vectors.n; row++) {
-    rows.push(
-      Array.from(
-        vectors.data.subarray(row * vectors.dim, (row + 1) * vectors.dim),
-      ),
-    );
-  }
-  return rows;
-}
-
 /** Median of `values`. */
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -103,25 +90,11 @@ export function median(values: readonly number[]): number {
     : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** Peak resident memory of this process so far, in bytes (VmHWM on Linux), or NaN elsewhere. */
-export function peakResidentBytes(): number {
-  try {
-    const status = Deno.readTextFileSync("/proc/self/status");
-    const match = status.match(/^VmHWM:\s+(\d+)\s+kB/m);
-    return match ? Number(match[1]) * 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
-
-/** The machine as docs/BENCHMARKS.md records it: core count and CPU model. */
+/**
+ * Describes the machine as docs/BENCHMARKS.md records it: core count and
+ * Deno version.
+ * The CPU model is in /proc/cpuinfo, which Deno reads only with --allow-all.
+ */
 export function machine(): string {
-  let model = "unknown CPU";
-  try {
-    const cpuinfo = Deno.readTextFileSync("/proc/cpuinfo");
-    model = cpuinfo.match(/^model name\s*:\s*(.+)$/m)?.[1] ?? model;
-  } catch {
-    // Not Linux: keep the placeholder.
-  }
-  return `${navigator.hardwareConcurrency} cores, ${model}, Deno ${Deno.version.deno}`;
+  return `${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}`;
 }

@@ -7,9 +7,9 @@
  * Sections (all by default):
  *
  * - fit: the whole fit (kNN, HDBSCAN with min_cluster_size 15, UMAP) of
- *   generated blobs of 32 dimensions, each run in a fresh process so its
- *   peak resident memory (VmHWM) is its own. Medians over the runs, and
- *   the growth exponent between 50k and 200k rows.
+ *   generated blobs of 32 dimensions, each run in a fresh process under GNU
+ *   time, whose report gives the process's peak resident memory. Medians
+ *   over the runs, and the growth exponent between 50k and 200k rows.
  * - perf50k: HDBSCAN (min_cluster_size 50) on perf_50k.parquet as
  *   `deno task cluster --no-umap` runs it: time, and adjusted Rand index
  *   against the reference labels.
@@ -19,17 +19,19 @@
  *   and trustworthiness (k = 15; umap-learn reaches 0.9871).
  * - cluster: `deno task cluster` on users.parquet against umap-js's default
  *   fit alone on the same vectors, time and trustworthiness.
+ * - query: queryNearest for 1,000 new rows (k = 30) against a model of
+ *   100,000 rows, as the stream places appended rows: one scan per row,
+ *   against the cell index the batch builds.
  *
  * The shared data sets (../shared) are skipped when missing.
  */
 
-import { UMAP } from "umap-js";
 import { resolveFitParams } from "../core/fit/params.ts";
 import { fitModel } from "../core/fit/pipeline.ts";
 import { adaptiveKnn, exactKnn, nnDescentKnn } from "../core/knn/mod.ts";
+import { createQueryIndex, queryNearest } from "../core/knn/query.ts";
 import { closeDuckDB } from "../core/load/mod.ts";
 import { trustworthiness } from "../core/metrics/trustworthiness.ts";
-import { createRandom } from "../core/random.ts";
 import type { KnnGraph, Vectors } from "../core/types.ts";
 import { umapLayout } from "../core/umap/mod.ts";
 import { adjustedRandIndex } from "../tests/_ari.ts";
@@ -38,10 +40,8 @@ import {
   generatedBlobs,
   machine,
   median,
-  peakResidentBytes,
   perf50k,
   SHARED,
-  toRows,
   users,
 } from "./_fit_data.ts";
 
@@ -50,8 +50,14 @@ const print = (line = "") => Deno.stdout.writeSync(encoder.encode(line + "\n"));
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
 const mebibytes = (bytes: number) => (bytes / 1048576).toFixed(0);
 
-const SECTIONS = ["fit", "perf50k", "recall", "digits", "cluster"];
+const SECTIONS = ["fit", "perf50k", "recall", "digits", "cluster", "query"];
 const DEFAULT_SIZES = [10_000, 50_000, 100_000, 200_000];
+
+/**
+ * GNU time, whose report gives a child's peak resident memory: Deno reads
+ * /proc/self/status only with --allow-all.
+ */
+const GNU_TIME = "/usr/bin/time";
 
 /** Trustworthiness queries for the 20,000-row layouts: an evenly spaced sample. */
 const TRUST_QUERIES = 4_000;
@@ -66,8 +72,9 @@ if (child !== undefined) {
     if (section === "fit") await fitSection();
     if (section === "perf50k") await perfSection();
     if (section === "recall") await recallSection();
-    if (section === "digits") digitsSection();
+    if (section === "digits") await digitsSection();
     if (section === "cluster") await clusterSection();
+    if (section === "query") querySection();
   }
   await closeDuckDB();
 }
@@ -81,7 +88,7 @@ async function fitSection(): Promise<void> {
   const totals = new Map<number, number>();
   const peaks = new Map<number, number>();
   for (const n of sizes) {
-    const results = [];
+    const results: Record<string, number>[] = [];
     for (let run = 0; run < runs; run++) {
       results.push(await inChild(["fit", String(n)]));
     }
@@ -113,7 +120,7 @@ async function fitSection(): Promise<void> {
 
 /** HDBSCAN with min_cluster_size 50 on perf_50k, as the --no-umap fit runs it. */
 async function perfSection(): Promise<void> {
-  const results = [];
+  const results: Record<string, number>[] = [];
   for (let run = 0; run < runs; run++) {
     const result = await inChild(["perf50k"]);
     if (result.skipped) {
@@ -180,7 +187,7 @@ async function recallSection(): Promise<void> {
 }
 
 /** Our UMAP against umap-js's fit on the digits. */
-function digitsSection(): void {
+async function digitsSection(): Promise<void> {
   const vectors = digits();
   if (vectors === undefined) {
     print("digits: skipped, ../shared/datasets/digits.csv is missing.");
@@ -188,11 +195,11 @@ function digitsSection(): void {
   }
   const ours: number[] = [];
   const theirs: number[] = [];
-  let ourLayout = new Float32Array(0);
-  let theirLayout = new Float32Array(0);
+  let ourLayout: Float32Array = new Float32Array(0);
+  let theirLayout: Float32Array = new Float32Array(0);
   for (let run = 0; run < runs; run++) {
     // The pipeline's path at 1,797 rows: the exact graph, then the layout.
-    let start = performance.now();
+    const start = performance.now();
     const knn = adaptiveKnn(vectors, 14, "euclidean");
     ourLayout = umapLayout(knn, {
       nNeighbors: 15,
@@ -202,9 +209,9 @@ function digitsSection(): void {
     }).coordinates;
     ours.push(performance.now() - start);
 
-    start = performance.now();
-    theirLayout = umapJsFit(vectors);
-    theirs.push(performance.now() - start);
+    const umapJs = await umapJsInChild(vectors);
+    theirs.push(umapJs.time);
+    theirLayout = umapJs.layout;
   }
   const ourTrust = trustworthiness(vectors, ourLayout, 15, "euclidean");
   const theirTrust = trustworthiness(vectors, theirLayout, 15, "euclidean");
@@ -233,7 +240,7 @@ async function clusterSection(): Promise<void> {
   const out = await Deno.makeTempFile({ suffix: ".csv" });
   const ours: number[] = [];
   const theirs: number[] = [];
-  let theirLayout = new Float32Array(0);
+  let theirLayout: Float32Array = new Float32Array(0);
   try {
     for (let run = 0; run < runs; run++) {
       const start = performance.now();
@@ -255,9 +262,9 @@ async function clusterSection(): Promise<void> {
       if (!status.success) throw new Error("deno task cluster failed");
       ours.push(performance.now() - start);
 
-      const umapStart = performance.now();
-      theirLayout = umapJsFit(vectors);
-      theirs.push(performance.now() - umapStart);
+      const umapJs = await umapJsInChild(vectors);
+      theirs.push(umapJs.time);
+      theirLayout = umapJs.layout;
     }
     const ourLayout = readLayout(out, vectors.n);
     const trust = (layout: Float32Array) =>
@@ -290,26 +297,92 @@ async function clusterSection(): Promise<void> {
   }
 }
 
-/** Runs one measurement in a child process and returns its JSON result. */
-async function inChild(args: string[]): Promise<Record<string, number>> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-env",
-      "--allow-sys",
-      new URL(import.meta.url).pathname,
-      "--child",
-      ...args,
-    ],
-    cwd: new URL("..", import.meta.url).pathname,
-    stderr: "inherit",
-  }).output();
-  if (!output.success) throw new Error(`child ${args.join(" ")} failed`);
-  return JSON.parse(new TextDecoder().decode(output.stdout));
+/** Placing 1,000 rows into a 100,000-row model: scans against the cell index. */
+function querySection(): void {
+  const model = 100_000;
+  const batch = 1_000;
+  const all = generatedBlobs(model + batch);
+  const { dim } = all;
+  const modelRows = { n: model, dim, data: all.data.subarray(0, model * dim) };
+  const newRows = { n: batch, dim, data: all.data.subarray(model * dim) };
+  const scans: number[] = [];
+  const builds: number[] = [];
+  const searches: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    // Batches of 63 rows stay below the index threshold, so they scan.
+    const scanIndex = createQueryIndex(modelRows, "euclidean");
+    let start = performance.now();
+    for (let first = 0; first < batch; first += 63) {
+      const count = Math.min(63, batch - first);
+      queryNearest(scanIndex, {
+        n: count,
+        dim,
+        data: newRows.data.subarray(first * dim, (first + count) * dim),
+      }, 30);
+    }
+    scans.push(performance.now() - start);
+
+    const index = createQueryIndex(modelRows, "euclidean");
+    start = performance.now();
+    queryNearest(index, newRows, 30);
+    builds.push(performance.now() - start);
+    start = performance.now();
+    queryNearest(index, newRows, 30);
+    searches.push(performance.now() - start);
+  }
+  print("| 1,000 rows into a 100,000 x 32 model, k = 30 | time (s) |");
+  print("| --- | ---: |");
+  print(`| scans (batches below 64 rows) | ${seconds(median(scans))} |`);
+  print(
+    `| first batch: builds the cell index, then searches it | ${
+      seconds(median(builds))
+    } |`,
+  );
+  print(
+    `| later batch: searches the cell index | ${seconds(median(searches))} |`,
+  );
 }
 
-/** The child side of {@link inChild}: one measurement, one JSON line. */
+/**
+ * Runs one measurement in a child process and returns its JSON result, with
+ * `peakBytes`, the child's peak resident memory (NaN without GNU time).
+ */
+async function inChild(args: string[]): Promise<Record<string, number>> {
+  const deno = [
+    Deno.execPath(),
+    "run",
+    "--allow-read",
+    "--allow-env",
+    "--allow-sys",
+    new URL(import.meta.url).pathname,
+    "--child",
+    ...args,
+  ];
+  const timed = hasGnuTime();
+  const command = timed ? [GNU_TIME, "-f", "PEAK_KB %M", ...deno] : deno;
+  const output = await new Deno.Command(command[0]!, {
+    args: command.slice(1),
+    cwd: new URL("..", import.meta.url).pathname,
+    stderr: "piped",
+  }).output();
+  const errors = new TextDecoder().decode(output.stderr);
+  if (!output.success) {
+    throw new Error(`child ${args.join(" ")} failed: ${errors}`);
+  }
+  const peak = errors.match(/PEAK_KB (\d+)/);
+  const result = JSON.parse(new TextDecoder().decode(output.stdout));
+  return { ...result, peakBytes: peak ? Number(peak[1]) * 1024 : NaN };
+}
+
+function hasGnuTime(): boolean {
+  try {
+    return Deno.statSync(GNU_TIME).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs the child side of {@link inChild}: one measurement, printed as one JSON line. */
 async function runChild(args: string[]): Promise<void> {
   const [kind, size] = args;
   if (kind === "fit") {
@@ -317,9 +390,7 @@ async function runChild(args: string[]): Promise<void> {
     const start = performance.now();
     const fit = fitModel(vectors, resolveFitParams({ minClusterSize: 15 }));
     const total = performance.now() - start;
-    print(
-      JSON.stringify({ ...fit.timings, total, peakBytes: peakResidentBytes() }),
-    );
+    print(JSON.stringify({ ...fit.timings, total }));
     return;
   }
   const perf = await perf50k();
@@ -335,24 +406,45 @@ async function runChild(args: string[]): Promise<void> {
     hdbscan: fit.timings.hdbscan,
     clusters: fit.clusterCount,
     ari: adjustedRandIndex(fit.labels, perf.referenceLabels),
-    peakBytes: peakResidentBytes(),
   }));
 }
 
-/** umap-js's fit with its defaults but a seeded random source, as row-major n x 2. */
-function umapJsFit(vectors: Vectors): Float32Array {
-  const umap = new UMAP({
-    nNeighbors: 15,
-    minDist: 0.1,
-    random: createRandom(42),
-  });
-  const embedding = umap.fit(toRows(vectors));
-  const layout = new Float32Array(vectors.n * 2);
-  embedding.forEach((point, row) => {
-    layout[row * 2] = point[0]!;
-    layout[row * 2 + 1] = point[1]!;
-  });
-  return layout;
+/**
+ * Runs umap-js's fit alone on `vectors` in a fresh process
+ * (bench/_umap_js_fit.ts) and returns its time in ms and its layout.
+ */
+async function umapJsInChild(
+  vectors: Vectors,
+): Promise<{ time: number; layout: Float32Array }> {
+  const input = await Deno.makeTempFile({ suffix: ".f32" });
+  const output = await Deno.makeTempFile({ suffix: ".f32" });
+  try {
+    const { data } = vectors;
+    await Deno.writeFile(
+      input,
+      new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    );
+    const result = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-read",
+        `--allow-write=${output}`,
+        new URL("_umap_js_fit.ts", import.meta.url).pathname,
+        input,
+        String(vectors.dim),
+        output,
+      ],
+      cwd: new URL("..", import.meta.url).pathname,
+      stderr: "inherit",
+    }).output();
+    if (!result.success) throw new Error("umap-js fit failed");
+    const { fit } = JSON.parse(new TextDecoder().decode(result.stdout));
+    const layout = new Float32Array((await Deno.readFile(output)).buffer);
+    return { time: fit, layout };
+  } finally {
+    await Deno.remove(input);
+    await Deno.remove(output);
+  }
 }
 
 /** Reads x and y of `deno task cluster`'s CSV output. */

@@ -58,9 +58,10 @@ function integerGrid(n: number, dim: number, seed: number): Vectors {
 }
 
 /**
- * The minimum spanning tree by Kruskal over all pairs, with the weights and
- * the (weight, lower row, higher row) order of core/hdbscan/spanning_tree.ts,
- * as sorted `low-high` edge names and weights keyed by squared mapped distance.
+ * Builds the minimum spanning tree by Kruskal over all pairs, with the
+ * weights and the (weight, lower row, higher row) order of
+ * core/hdbscan/spanning_tree.ts. Returns sorted `low-high` edge names and the
+ * weights as squared mapped distances.
  */
 function bruteForceTree(
   vectors: Vectors,
@@ -70,6 +71,8 @@ function bruteForceTree(
   const { n } = vectors;
   const rows = prepareRows(vectors, metric);
   const core = Array.from(coreDistances, (d) => squaredFromMetric(metric, d));
+
+  // Every pair's weight, in the tree's total order.
   const pairs: [number, number, number][] = [];
   for (let a = 0; a < n; a++) {
     for (let b = a + 1; b < n; b++) {
@@ -85,6 +88,8 @@ function bruteForceTree(
     }
   }
   pairs.sort((x, y) => x[0] - y[0] || x[1] - y[1] || x[2] - y[2]);
+
+  // Kruskal with union-find.
   const parent = Array.from({ length: n }, (_, i) => i);
   const find = (x: number): number =>
     parent[x] === x ? x : (parent[x] = find(parent[x]!));
@@ -168,7 +173,8 @@ Deno.test("hdbscan approximate graph clusters like exact", () => {
 });
 
 Deno.test("mst joins components the graph leaves apart", () => {
-  // Three tight blobs far apart, no noise: no row's 10 nearest reach another blob.
+  // Three tight blobs far apart and no noise, so no row's 10 nearest
+  // neighbours reach another blob.
   const vectors = blobs(900, 4, 3, 6, 200, 0);
   const knn = nnDescentKnn(vectors, 10, "euclidean");
   const approximate = mutualReachability(vectors, "euclidean", 5, knn);

@@ -12,7 +12,7 @@ import {
   optimizeLayout,
 } from "../core/umap/optimize_layout.ts";
 
-/** A ring where each row links to its 3 nearest rows on either side, weights falling with the step. */
+/** Builds a ring where each row links to its 3 nearest rows on either side, weights falling with the step. */
 function ringGraph(n: number): CsrGraph {
   const steps = [-3, -2, -1, 1, 2, 3];
   const rowOffsets = new Int32Array(n + 1);

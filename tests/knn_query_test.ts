@@ -35,7 +35,7 @@ function blobs(
   return { n, dim, data };
 }
 
-/** The k nearest model rows of each query by sorting all distances, ties by index. */
+/** Finds the k nearest model rows of each query by sorting all distances, ties by index. */
 function bruteForce(
   model: Vectors,
   queries: Vectors,

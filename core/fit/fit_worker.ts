@@ -3,8 +3,15 @@
  * Web Worker entry that runs one fit off the server's event loop. It receives
  * a {@link FitRequest}, posts progress messages, then one result or error.
  */
+import { allowHelperThreads } from "../knn/helper_thread.ts";
 import { fitModel } from "./pipeline.ts";
 import type { FitParams } from "./params.ts";
+
+// The server's event loop needs a core of its own to respond within tens of
+// milliseconds, so the fit starts helper threads only where a third core is
+// left (on two cores, /healthz took up to 177 ms with them and 3 ms without;
+// bench/healthz_during_fit.ts).
+allowHelperThreads(navigator.hardwareConcurrency >= 3);
 
 /** Message that starts a fit; `data` is transferred, not copied. */
 export interface FitRequest {

@@ -1,9 +1,9 @@
 /**
  * The state of one Borůvka run over mutual reachability (see
- * `spanning_tree.ts`): components over the positions of a cell index, each
- * component's lightest outgoing edge in the current round, the candidate
- * edges of a neighbour graph, and the search over cell pairs for the
- * components whose lightest edge the graph cannot prove.
+ * `spanning_tree.ts`). It keeps the components over the positions of a cell
+ * index and each component's lightest outgoing edge in the current round.
+ * It offers the candidate edges of a neighbour graph, and it searches cell
+ * pairs for the components whose lightest edge the graph cannot prove.
  *
  * Edge weights are kept as squared mapped distances ("keys"), the units of
  * the cell index, and compared by (key, lower row, higher row).
@@ -168,7 +168,7 @@ export class ComponentSearch {
 
   /**
    * Sets the bound on edges from position `p` (input row `row`) to rows that
-   * its list misses; `lastKey` and `lastRow` are its last listed neighbour,
+   * its list misses. `lastKey` and `lastRow` are its last listed neighbour,
    * and a `lastKey` of Infinity means the list misses no row. An exact list
    * sorted by (key, row) misses only rows at a larger key, or at the same key
    * with a higher row than `lastRow`. The edge weighs at least p's core key
@@ -374,7 +374,7 @@ export class ComponentSearch {
       )
     ) return;
 
-    // Cheap bound through p's own centre, then the exact one through the cell's.
+    // A cheap bound through p's centre, then the exact one through the cell's.
     const pCentre = centreDistance[p]!;
     const cellRadius = radius[cell]!;
     const gap = this.centreGap[this.cellOf[p]! * this.index.cellCount + cell]!;

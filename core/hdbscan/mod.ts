@@ -1,9 +1,10 @@
 /**
- * Exact HDBSCAN following the reference Python library hdbscan 0.8.40
- * (scikit-learn-contrib) with alpha = 1 and an exact minimum spanning tree.
- * One file per step: core distances, spanning tree of mutual reachability,
- * single-linkage tree, condensed tree, cluster selection, labels with
- * probabilities, and GLOSH outlier scores.
+ * HDBSCAN following the reference Python library hdbscan 0.8.40
+ * (scikit-learn-contrib) with alpha = 1 and an exact minimum spanning tree,
+ * or a close approximation of it when the caller passes an approximate
+ * neighbour graph. One file per step: core distances, spanning tree of
+ * mutual reachability, single-linkage tree, condensed tree, cluster
+ * selection, labels with probabilities, and GLOSH outlier scores.
  */
 
 import { prepareRows } from "../distance.ts";
@@ -43,7 +44,12 @@ export type { SpanningTree } from "./spanning_tree.ts";
  * its distance to its min_samples-th nearest other point. min_samples
  * defaults to min_cluster_size and is clamped to n - 1 (at least 1). When
  * `knn` is given with k >= min_samples, its distances are the core distances
- * (exact when it comes from `exactKnn`); otherwise an exact graph is built.
+ * and its edges seed the spanning tree. Otherwise an exact graph is built.
+ * With an exact graph the result is exact. With an approximate one (see
+ * `isApproximate` in core/knn/builder.ts), a core distance is too large where
+ * the graph missed a neighbour, and the spanning tree is the graph's own
+ * minimum spanning forest, joined exactly where the graph leaves several
+ * components.
  * Progress goes to `onProgress` with the stages "neighbours",
  * "spanning tree" and "clusters".
  *
@@ -105,8 +111,9 @@ export interface MutualReachability {
 
 /**
  * Computes the expensive half of {@link hdbscan}: core distances for
- * `minSamples` (clamped to [1, n - 1]) and the exact minimum spanning tree
- * of mutual reachability. It depends only on the vectors, the metric and min_samples,
+ * `minSamples` (clamped to [1, n - 1]) and the minimum spanning tree of
+ * mutual reachability, exact unless `knn` is approximate (see
+ * {@link hdbscan}). It depends only on the vectors, the metric and min_samples,
  * so one result serves every min_cluster_size, selection method and epsilon
  * through {@link clustersFromReachability}.
  *

@@ -75,7 +75,7 @@ function excessOfMass(
   }
 
   // A kept cluster is selected unless a kept ancestor covers it. One pass
-  // in index order sees every parent before its children.
+  // in index order reaches every parent before its children.
   const covered = new Uint8Array(count);
   const selected: number[] = [];
   for (let c = 0; c < count; c++) {

@@ -6,8 +6,8 @@
  * another component, and all of them join the tree. A round starts from the
  * edges of a k-nearest-neighbour graph. A component's lightest graph edge
  * is its lightest edge of all when, for each of its points, the edges to
- * rows outside the point's list weigh more: such a row is no nearer than
- * the point's k-th neighbour, and the edge weighs at least the core
+ * rows outside the point's list weigh more. Such a row is no nearer than
+ * the point's k-th neighbour, and the edge weighs at least the point's core
  * distance too. Early rounds, whose edges join near neighbours, are mostly
  * settled that way. The other components (most often in late rounds, when
  * the lightest edge spans a gap between clusters) search the cell index of

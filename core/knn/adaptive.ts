@@ -3,10 +3,12 @@ import { exactKnn } from "./exact.ts";
 import { nnDescentKnn } from "./nn_descent.ts";
 
 /**
- * Largest table that gets the exact graph. Measured on 32-dimensional
- * embeddings at k = 15 (docs/BENCHMARKS.md): the exact builder is as fast as
- * NN-descent at 10,000 rows and about 1.4 times slower at 20,000, and 2.5
- * times slower at 50,000. Up to here exactness costs little, and HDBSCAN's
+ * Maximum rows of a table that gets the exact graph. Measured on
+ * 32-dimensional embeddings at k = 15 (docs/BENCHMARKS.md, "Fit
+ * performance"), the exact search with its helper thread is faster than
+ * NN-descent at 10,000 rows, as fast at 20,000 and 1.3 to 1.5 times slower
+ * at 50,000. On one thread (the server on two cores) it took 1.3 s against
+ * 0.9 s at 20,000 rows. Up to here exactness costs little, and HDBSCAN's
  * results stay those of the exact algorithm.
  */
 export const EXACT_KNN_MAX_ROWS = 20_000;

@@ -21,7 +21,19 @@ export const TASK_RUNNING = 1;
 export const TASK_DONE = 2;
 export const TASK_FAILED = 3;
 
-/** Longest wait for the helper to load its module, in milliseconds. */
+/** Whether this thread may start helpers; see {@link allowHelperThreads}. */
+let helpersAllowed = true;
+
+/**
+ * Allows or forbids helper threads for the work this thread starts later.
+ * The server's fit worker forbids them on machines of two cores or fewer,
+ * so the fit takes one core and requests keep the other.
+ */
+export function allowHelperThreads(allowed: boolean): void {
+  helpersAllowed = allowed;
+}
+
+/** Maximum wait for the helper to start, in milliseconds. */
 const START_TIMEOUT_MS = 10_000;
 
 /** A task for the helper: a function exported by a module, and its argument. */
@@ -46,13 +58,17 @@ export class HelperThread {
 
   /**
    * Starts a helper and waits until it is ready, or returns undefined where
-   * workers or shared memory are missing or the helper fails to start (the
-   * caller then does both halves itself).
+   * workers or shared memory are missing, where {@link allowHelperThreads}
+   * or the environment variable CLUSTERSCOPE_HELPER_THREADS=0 turned
+   * helpers off, or when the helper fails to start. The caller then does
+   * both halves itself.
    */
   static open(): HelperThread | undefined {
     if (
+      !helpersAllowed ||
       typeof Worker === "undefined" ||
-      typeof SharedArrayBuffer === "undefined"
+      typeof SharedArrayBuffer === "undefined" ||
+      helpersTurnedOff()
     ) return undefined;
     const control = new Int32Array(new SharedArrayBuffer(8));
     let worker: Worker;
@@ -63,6 +79,9 @@ export class HelperThread {
     } catch {
       return undefined;
     }
+    // A helper that fails to load never sets READY, and the caller then does
+    // the work itself, so the worker's error event must not end the process.
+    worker.onerror = (event) => event.preventDefault();
     worker.postMessage({ control: control.buffer });
     const state = Atomics.wait(control, READY, 0, START_TIMEOUT_MS);
     if (state === "timed-out" && Atomics.load(control, READY) === 0) {
@@ -84,7 +103,10 @@ export class HelperThread {
   }
 
   /**
-   * Blocks until the task started last returns.
+   * Blocks until the task started last returns. A task that throws reports
+   * it through the status. NOTE: a helper that died without reporting would
+   * block this forever; Deno ends the whole process when a worker runs out
+   * of memory, the one such death expected here.
    *
    * @throws {Error} when the task threw on the helper.
    */
@@ -100,6 +122,16 @@ export class HelperThread {
   /** Stops the helper thread. */
   close(): void {
     this.#worker.terminate();
+  }
+}
+
+/** Returns whether CLUSTERSCOPE_HELPER_THREADS=0 turns helper threads off. */
+function helpersTurnedOff(): boolean {
+  try {
+    return Deno.env.get("CLUSTERSCOPE_HELPER_THREADS") === "0";
+  } catch {
+    // Without permission to read the environment, helpers stay on.
+    return false;
   }
 }
 

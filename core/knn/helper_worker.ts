@@ -1,9 +1,9 @@
 /// <reference lib="deno.worker" />
 /**
  * Entry of a {@link HelperThread} (helper_thread.ts). The first message
- * carries the shared control array; each later message is a task, whose
- * module is imported once and whose exported function then runs with the
- * task's argument. The status slot reports the outcome.
+ * carries the shared control array. Each later message is a task: its
+ * module is imported once, its exported function runs with the task's
+ * argument, and the status slot reports the outcome.
  */
 
 import { type HelperTask, TASK_DONE, TASK_FAILED } from "./helper_thread.ts";

@@ -1,14 +1,14 @@
 /**
- * Approximate k-nearest-neighbour graph by NN-descent (Dong, Moses and Li,
- * "Efficient k-nearest neighbor graph construction for generic similarity
- * measures", WWW 2011), started from the leaves of random projection trees.
+ * Approximate k-nearest-neighbour graph by NN-descent, started from the
+ * leaves of random projection trees.
  *
- * NN-descent rests on "a neighbour of a neighbour is likely a neighbour":
- * each round, every row introduces its sampled neighbours and reverse
- * neighbours to each other (a local join), and each pair that beats a
- * current neighbour replaces it. Only pairs with at least one member that is
- * new since the last round are joined, so rounds get cheaper as the graph
- * settles, and the search stops once a round changes few entries.
+ * NN-descent rests on the observation that a neighbour of a neighbour is
+ * likely a neighbour. Each round, every row introduces its sampled
+ * neighbours and reverse neighbours to each other (a local join), and each
+ * pair that beats a current neighbour replaces it. Only pairs with at least
+ * one member that is new since the last round are joined, so rounds get
+ * cheaper as the graph settles, and the search stops once a round changes
+ * few entries.
  *
  * Rounds run in blocks of rows: the joins of a block are measured against
  * the lists as they were at the block's start, then applied in row order.
@@ -31,16 +31,16 @@ import { exactKnn } from "./exact.ts";
 import { NeighbourLists } from "./neighbour_lists.ts";
 import { forEachForestLeaf } from "./random_projection.ts";
 
-/** Tuning of {@link nnDescentKnn}; {@link defaultSettings} gives the defaults. */
+/** Tuning of {@link nnDescentKnn}, by default from {@link defaultSettings}. */
 export interface NnDescentSettings {
   /** Random projection trees of the start graph. */
   readonly trees: number;
-  /** Largest leaf of a tree; every pair inside a leaf is measured. */
+  /** Maximum rows of a leaf. Every pair inside a leaf is measured. */
   readonly leafSize: number;
-  /** Largest number of new (and of old) candidates per row and round. */
+  /** Maximum number of new (and of old) candidates per row and round. */
   readonly maxCandidates: number;
   readonly maxRounds: number;
-  /** Stop once a round changes fewer than delta x n x k entries. */
+  /** The search stops once a round changes fewer than delta x n x k entries. */
   readonly delta: number;
   readonly seed: number;
 }
@@ -57,9 +57,9 @@ const ORDER_LEAF_SIZE = 16;
 /**
  * Finds approximately the `k` nearest other points of every row, with the
  * ordering and padding that `KnnBuilder` (builder.ts) defines. Listed
- * distances are exact; a listed neighbour may be farther than a true one
- * that the search missed. Tables of up to 256 rows, and k >= n - 1, get the
- * exact graph. The returned graph carries `approximate: true` (see
+ * distances are exact, but a listed neighbour may be farther than a true
+ * one that the search missed. Tables of up to 256 rows, and k >= n - 1, get
+ * the exact graph. The returned graph carries `approximate: true` (see
  * `isApproximate` in builder.ts), also when it happens to be exact.
  *
  * @throws {InputError} for vectors of the wrong shape or with non-finite values.
@@ -109,8 +109,11 @@ export function nnDescentKnn(
 }
 
 /**
- * Returns the settings the builder uses for `n` rows and `k` neighbours,
- * chosen by the recall and time measurements in docs/BENCHMARKS.md.
+ * Returns the settings the builder uses for `n` rows and `k` neighbours.
+ * They were chosen by trying tree counts, leaf sizes and candidate counts on
+ * perf_50k and users at k = 15 and 50 (recall against time). More candidates
+ * raised recall on perf_50k at k = 15 from 0.89 (15) to 0.94 (24) and 0.95
+ * (32), for 5 % more time; docs/BENCHMARKS.md has the resulting recall.
  */
 export function defaultSettings(n: number, k: number): NnDescentSettings {
   return {

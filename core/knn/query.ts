@@ -19,14 +19,18 @@ export interface QueryResult {
 
 /**
  * Model points prepared for exact nearest-neighbour queries. Small models
- * are scanned; larger ones get a cell index on the first batch of queries
- * that pays for building it, and keep it for later batches.
+ * are scanned. A larger one gets a cell index on the first batch of queries
+ * that pays for building it and keeps it for later batches.
  */
 export interface ExactQueryIndex {
   readonly vectors: Vectors;
   readonly metric: Metric;
-  /** The model rows mapped for the distance kernel of core/distance.ts. */
-  readonly rows: PreparedRows;
+  /**
+   * The model rows mapped for the distance kernel of core/distance.ts, or
+   * undefined until the first query maps them. Creating the index then costs
+   * nothing on the thread that publishes a new model.
+   */
+  rows: PreparedRows | undefined;
   /** Cell index over `rows`, or undefined until a batch builds it. */
   cells: CellIndex | undefined;
 }
@@ -36,28 +40,28 @@ const SCAN_MAX_ROWS = 4096;
 
 /**
  * Queries a batch must have before it builds the cell index. Building
- * costs about as much as scanning the model 30 times (measured at 100,000
- * rows of 32 dimensions), so smaller batches scan.
+ * costs about as much as 40 scans of the model, and a query through the
+ * index about a tenth of a scan, so smaller batches scan. Both figures were
+ * measured at 100,000 rows of 32 dimensions (bench/fit_scale.ts, query).
  */
 const INDEX_MIN_QUERIES = 64;
 
-/** Prepares `vectors` for {@link queryNearest}; building the cell index waits for the first large batch. */
+/**
+ * Wraps `vectors` for {@link queryNearest}. The work waits for the queries:
+ * the first one maps the rows, and the first large batch builds the cell
+ * index.
+ */
 export function createQueryIndex(
   vectors: Vectors,
   metric: Metric,
 ): ExactQueryIndex {
-  return {
-    vectors,
-    metric,
-    rows: prepareRows(vectors, metric),
-    cells: undefined,
-  };
+  return { vectors, metric, rows: undefined, cells: undefined };
 }
 
 /**
  * Finds the exact `k` nearest model points of each query row, ties broken
- * by lower model index, with distances as core/distance.ts defines them:
- * cosine is 1 - cosine similarity, and a zero vector is at distance 1 from
+ * by lower model index. Distances are those of core/distance.ts, so cosine
+ * is 1 - cosine similarity, and a zero vector is at distance 1 from
  * non-zero vectors and 0 from zero vectors. Rows of the result hold
  * min(k, n) entries.
  *
@@ -68,14 +72,14 @@ export function createQueryIndex(
  * results are the same either way; on data without cluster structure the
  * index skips little and the cost approaches the scan's.
  *
- * @throws {RangeError} when the query rows have another dimension than the model's.
+ * @throws {RangeError} when the query rows' dimension differs from the model's.
  */
 export function queryNearest(
   index: ExactQueryIndex,
   queries: Vectors,
   k: number,
 ): QueryResult {
-  const { rows, metric } = index;
+  const { metric } = index;
   const { n, dim } = index.vectors;
   if (queries.dim !== dim) {
     throw new RangeError(
@@ -86,6 +90,8 @@ export function queryNearest(
   const indices = new Int32Array(queries.n * count).fill(-1);
   const distances = new Float64Array(queries.n * count).fill(Infinity);
   if (count <= 0) return { queries: queries.n, k: count, indices, distances };
+  index.rows ??= prepareRows(index.vectors, metric);
+  const { rows } = index;
 
   if (
     index.cells === undefined && n > SCAN_MAX_ROWS &&
@@ -105,7 +111,7 @@ export function queryNearest(
   const query = new Float64Array(rows.dim);
   const heap = new NeighbourHeap(count);
   for (let q = 0; q < queries.n; q++) {
-    // A zero query against a model without zero rows is at distance 1 from every row.
+    // A zero query is at distance 1 from every row of a model without zero rows.
     if (!placeQuery(mapped, q, rows.dim, query)) {
       for (let t = 0; t < count; t++) {
         indices[q * count + t] = t;
@@ -146,7 +152,7 @@ function placeQuery(
   return true;
 }
 
-/** A search that offers every model row to the heap. */
+/** Returns a search that offers every model row to the heap. */
 function scanSearch(
   rows: PreparedRows,
 ): (query: Float64Array, heap: NeighbourHeap) => void {
@@ -163,7 +169,7 @@ function scanSearch(
   };
 }
 
-/** A search over a cell index, nearest cells first. */
+/** Returns a search over a cell index that visits the nearest cells first. */
 function cellSearch(
   cells: CellIndex,
 ): (query: Float64Array, heap: NeighbourHeap) => void {

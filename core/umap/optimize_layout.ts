@@ -33,7 +33,7 @@ const GRADIENT_CLIP = 4;
  * {@link optimizeLayout}); smaller ones follow umap-learn's order exactly.
  * It is where umap-learn drops from 500 to 200 epochs.
  */
-export const HALVES_ABOVE_ROWS = 10_000;
+export const HALVES_ABOVE_ROWS = 4_096;
 
 /**
  * Moves `layout` (row-major n x 2, changed in place) by UMAP's attractive and
@@ -142,7 +142,7 @@ function optimizeInHalves(
     Math.floor(options.random() * 4294967296),
   ];
 
-  // Shared memory, so a helper thread sees the same arrays.
+  // Shared memory, so a helper thread reads and writes the same arrays.
   const shared = sharedEdges(edges);
   const live = sharedFloat32(layout);
   const start = sharedFloat32(layout);
@@ -175,7 +175,7 @@ function optimizeInHalves(
           sync,
         } satisfies SecondHalfTask,
       });
-      // The helper runs the epoch meanwhile; it is waited for after the first half.
+      // The helper runs its half meanwhile, and the first half waits for it.
       runSecond = (epoch) => signalCount(sync, GO, epoch + 1);
     } else {
       const second = createShare(
@@ -394,6 +394,8 @@ function sampledEdges(
   negativeSampleRate: number,
 ): SampledEdges {
   const { n, rowOffsets, columns, weights } = graph;
+
+  // umap-learn's pruning: no edge weaker than max / epochs.
   let maxWeight = 0;
   for (let e = 0; e < weights.length; e++) {
     maxWeight = Math.max(maxWeight, weights[e]!);
@@ -403,6 +405,8 @@ function sampledEdges(
   for (let e = 0; e < weights.length; e++) {
     if (weights[e]! >= cutoff && weights[e]! > 0) count++;
   }
+
+  // The kept edges with their periods, then the negative samples' periods.
   const heads = new Int32Array(count);
   const tails = new Int32Array(count);
   const period = new Float64Array(count);
@@ -488,7 +492,7 @@ function sharedFloat64Copy(values: Float64Array): Float64Array {
   return copy;
 }
 
-/** The edges and their schedules copied into shared memory. */
+/** Copies the edges and their schedules into shared memory. */
 function sharedEdges(edges: SampledEdges): SampledEdges {
   return {
     n: edges.n,
