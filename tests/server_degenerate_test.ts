@@ -119,7 +119,7 @@ Deno.test({
         1,
       );
 
-      // One tight group: noise by default, one cluster when allowed, and the page says why.
+      // One tight group: noise by default, one cluster when allowed, and the page explains why.
       const tight = await (await fetch(`${server.base}/api/d/tight/clusters`))
         .json();
       assertEquals(tight.clusterCount, 0);

@@ -4,8 +4,8 @@ import type { Vectors } from "../types.ts";
 
 /**
  * The rows of a data set: vectors and attribute columns, aligned by row. A
- * store is never changed; an append builds a new one, so a request that holds
- * the old store keeps consistent columns.
+ * store is never changed. An append builds a new one, so a request that still
+ * reads the old store sees consistent columns.
  */
 export interface RowStore {
   readonly rowCount: number;
@@ -167,7 +167,7 @@ function isAllNull(column: AttributeColumn): boolean {
   return column.values.every((value) => value === null);
 }
 
-/** A column of `length` nulls of the same kind and type as `like`. */
+/** Builds a column of `length` nulls of the same kind and type as `like`. */
 function nullColumn(like: AttributeColumn, length: number): AttributeColumn {
   if (like.kind === "numeric") {
     return {

@@ -14,7 +14,7 @@ export interface FitResult {
   /** Row-major n x 2, or null when the projection was turned off. */
   readonly layout: Float32Array | null;
   readonly clusterCount: number;
-  /** What placing new rows needs: core distances, the condensed tree and the selected clusters. */
+  /** Model parts that placing new rows needs: core distances, the condensed tree and the selected clusters. */
   readonly model: {
     readonly minSamples: number;
     readonly coreDistances: Float64Array;

@@ -52,7 +52,7 @@ export function detectFormat(fileName: string, bytes: Uint8Array): TableFormat {
   if (startsWith(bytes, ARROW_FILE_MAGIC)) return "arrow";
   if (startsWith(bytes, ARROW_STREAM_CONTINUATION)) return "arrow";
 
-  // Binary content that is none of the above (a spreadsheet, an image, ...) is not CSV.
+  // Binary content that matches no format above (a spreadsheet, an image) is not CSV either.
   if (bytes.subarray(0, 4096).includes(0)) {
     throw new InputError(
       `cannot read "${fileName}": unsupported file format; use CSV, Parquet, Arrow IPC or NDJSON`,

@@ -28,9 +28,9 @@ const RELATED_SHARE = 0.2;
  * first `oldIds.length` rows before the refit; `newLabels` the refit's labels
  * of all rows. A new cluster and an old one are related when their overlap is
  * at least a fifth of either. A new cluster keeps an old id only when the two
- * are related to each other alone; a cluster related to several old ones is
- * a merge, an old one related to several new ones is a split, and both get
- * fresh ids from `nextId`.
+ * are related to each other alone. A new cluster related to several old ones
+ * is a merge, and new clusters from an old one related to several are a
+ * split. Both get fresh ids from `nextId`.
  */
 export function matchClusters(
   oldIds: Int32Array,

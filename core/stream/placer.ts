@@ -4,7 +4,7 @@ import type { PlaceMessage, PlaceRequest } from "./place_worker.ts";
 
 /**
  * Places appended rows in a long-lived Web Worker that keeps the current
- * model. Requests are answered in the order they were sent, and a batch sent
+ * model. Requests complete in the order they were sent, and a batch sent
  * after {@link setModel} is placed into that model.
  */
 export class Placer {
