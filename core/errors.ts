@@ -7,7 +7,7 @@
 /** Input that the user can fix: a bad value, column, option or row. (400/422) */
 export class InputError extends Error {
   override name = "InputError";
-  /** HTTP status the server answers with: 400 for a bad request, 422 for bad data, 413 or 415 for a bad body. */
+  /** HTTP status of the response: 400 for a bad request, 422 for bad data, 413 or 415 for a bad body. */
   readonly status: 400 | 413 | 415 | 422;
   constructor(
     message: string,

@@ -6,7 +6,7 @@
 /** Distance between two vectors. Cosine is 1 - cosine similarity. */
 export type Metric = "euclidean" | "cosine";
 
-/** How HDBSCAN picks flat clusters from the condensed tree. */
+/** Method by which HDBSCAN picks flat clusters from the condensed tree. */
 export type SelectionMethod = "eom" | "leaf";
 
 /** Row-major matrix of `n` vectors of `dim` components each. */

@@ -17,7 +17,7 @@ import { pageRoutes } from "./pages.ts";
 import { staticRoutes } from "./static.ts";
 import { streamRoutes } from "./stream.ts";
 
-/** What the app serves and how. */
+/** Options of the app: its data sets and its security settings. */
 export interface AppOptions {
   registry: DatasetRegistry;
   /**

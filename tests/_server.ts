@@ -13,7 +13,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Starts the app on 127.0.0.1 with the given data sets; waits for their first fits unless told not to. */
+/** Starts the app on 127.0.0.1 with the given data sets; waits for their first fits unless `wait` is false. */
 export async function startServer(
   sources: DatasetSource[],
   options: { wait?: boolean; app?: Omit<AppOptions, "registry"> } = {},

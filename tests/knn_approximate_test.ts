@@ -14,37 +14,11 @@ import {
   nnDescentKnn,
 } from "../core/knn/mod.ts";
 import { createRandom } from "../core/random.ts";
-import type { KnnGraph, Metric, Vectors } from "../core/types.ts";
+import type { KnnGraph, Metric } from "../core/types.ts";
 import { report } from "./_report.ts";
+import { blobVectors } from "./_vectors.ts";
 
 const METRICS: Metric[] = ["euclidean", "cosine"];
-
-/** Gaussian blobs of unit spread around `clusters` centres, plus 5% uniform noise. */
-function blobs(
-  n: number,
-  dim: number,
-  clusters: number,
-  seed: number,
-): Vectors {
-  const random = createRandom(seed);
-  const gaussian = () =>
-    Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  const centres = Float64Array.from(
-    { length: clusters * dim },
-    () => gaussian() * 6,
-  );
-  const data = new Float32Array(n * dim);
-  for (let row = 0; row < n; row++) {
-    const noise = random() < 0.05;
-    const centre = Math.floor(random() * clusters);
-    for (let t = 0; t < dim; t++) {
-      data[row * dim + t] = noise
-        ? (random() - 0.5) * 36
-        : centres[centre * dim + t]! + gaussian();
-    }
-  }
-  return { n, dim, data };
-}
 
 /** Share of the exact neighbours (as sets per row) that the approximate graph lists. */
 function recall(approximate: KnnGraph, exact: KnnGraph): number {
@@ -73,7 +47,7 @@ function distanceRecall(approximate: KnnGraph, exact: KnnGraph): number {
 
 for (const metric of METRICS) {
   Deno.test(`nnDescentKnn ${metric} recall on blobs`, () => {
-    const vectors = blobs(4000, 16, 12, 1);
+    const vectors = blobVectors(4000, 16, 12, 1);
     const approximate = nnDescentKnn(vectors, 15, metric);
     const share = recall(approximate, exactKnn(vectors, 15, metric));
     report(`nnDescentKnn ${metric} recall at k = 15 on 4,000 blobs: ${share}`);
@@ -81,7 +55,7 @@ for (const metric of METRICS) {
   });
 
   Deno.test(`nnDescentKnn ${metric} lists exact distances`, () => {
-    const vectors = blobs(1500, 8, 6, 2);
+    const vectors = blobVectors(1500, 8, 6, 2);
     const graph = nnDescentKnn(vectors, 10, metric);
     const distance = distanceFunction(metric);
     const { dim, data } = vectors;
@@ -102,7 +76,7 @@ for (const metric of METRICS) {
   });
 
   Deno.test(`nnDescentKnn ${metric} same input same graph`, () => {
-    const vectors = blobs(1200, 8, 5, 3);
+    const vectors = blobVectors(1200, 8, 5, 3);
     const first = nnDescentKnn(vectors, 12, metric);
     const second = nnDescentKnn(vectors, 12, metric);
     assert.deepEqual(first.indices, second.indices);
@@ -111,7 +85,7 @@ for (const metric of METRICS) {
 
   Deno.test(`nnDescentKnn ${metric} many duplicates`, () => {
     // 300 copies of 100 distinct rows: every row has two exact copies at 0.
-    const base = blobs(100, 4, 3, 4);
+    const base = blobVectors(100, 4, 3, 4);
     const data = new Float32Array(300 * 4);
     for (let copy = 0; copy < 3; copy++) data.set(base.data, copy * 400);
     const vectors = { n: 300, dim: 4, data };
@@ -140,7 +114,7 @@ Deno.test("nnDescentKnn recall with many ties", () => {
 });
 
 Deno.test("nnDescentKnn cosine with zero rows", () => {
-  const vectors = blobs(600, 6, 4, 6);
+  const vectors = blobVectors(600, 6, 4, 6);
   const data = vectors.data.slice();
   for (let row = 0; row < 600; row += 50) data.fill(0, row * 6, row * 6 + 6);
   const graph = nnDescentKnn({ ...vectors, data }, 8, "cosine");
@@ -154,14 +128,14 @@ Deno.test("nnDescentKnn cosine with zero rows", () => {
 });
 
 Deno.test("nnDescentKnn marks its graph approximate", () => {
-  const vectors = blobs(400, 4, 3, 7);
+  const vectors = blobVectors(400, 4, 3, 7);
   assert.equal(isApproximate(nnDescentKnn(vectors, 5, "euclidean")), true);
   assert.equal(isApproximate(exactKnn(vectors, 5, "euclidean")), false);
 });
 
 Deno.test("adaptiveKnn switches above the exact limit", () => {
-  const small = blobs(EXACT_KNN_MAX_ROWS, 3, 4, 8);
+  const small = blobVectors(EXACT_KNN_MAX_ROWS, 3, 4, 8);
   assert.equal(isApproximate(adaptiveKnn(small, 5, "euclidean")), false);
-  const large = blobs(EXACT_KNN_MAX_ROWS + 1, 3, 4, 8);
+  const large = blobVectors(EXACT_KNN_MAX_ROWS + 1, 3, 4, 8);
   assert.equal(isApproximate(adaptiveKnn(large, 5, "euclidean")), true);
 });

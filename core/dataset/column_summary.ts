@@ -149,5 +149,6 @@ function compareMagnitude(a: string, b: string): number {
   const width = Math.max(fractionA.length, fractionB.length);
   const fracA = fractionA.padEnd(width, "0");
   const fracB = fractionB.padEnd(width, "0");
-  return fracA === fracB ? 0 : fracA < fracB ? -1 : 1;
+  if (fracA === fracB) return 0;
+  return fracA < fracB ? -1 : 1;
 }

@@ -5,7 +5,7 @@ import type { Vectors } from "../types.ts";
 /**
  * The rows of a data set: vectors and attribute columns, aligned by row. A
  * store is never changed. An append builds a new one, so a request that still
- * reads the old store sees consistent columns.
+ * reads the old store gets consistent columns.
  */
 export interface RowStore {
   readonly rowCount: number;

@@ -88,10 +88,7 @@ function summariseClusters(rows: SnapshotRows): ClusterInfo[] {
     entry.probability += rows.probabilities[i]!;
     entry.outlier += rows.outlierScores[i]!;
   }
-  const labels = [...sums.keys()].sort((
-    a,
-    b,
-  ) => (a === -1 ? 1 : b === -1 ? -1 : a - b));
+  const labels = [...sums.keys()].sort(noiseLast);
   return labels.map((label) => {
     const { size, probability, outlier } = sums.get(label)!;
     return {
@@ -130,4 +127,11 @@ export async function hashParts(
 /** Returns the bytes of a float array, for hashing. */
 export function bytesOf(array: Float32Array): Uint8Array {
   return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+}
+
+/** Orders cluster labels ascending, with noise (-1) last. */
+function noiseLast(a: number, b: number): number {
+  if (a === -1) return b === -1 ? 0 : 1;
+  if (b === -1) return -1;
+  return a - b;
 }

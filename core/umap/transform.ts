@@ -1,5 +1,6 @@
 import { createRandom } from "../random.ts";
 import { curveParameters } from "./ab_params.ts";
+import { clip } from "./optimize_layout.ts";
 
 /** A fitted layout and the settings it was made with, for placing new points. */
 export interface TransformModel {
@@ -12,7 +13,6 @@ export interface TransformModel {
 }
 
 const SMOOTH_TOLERANCE = 1e-5;
-const GRADIENT_CLIP = 4;
 
 /**
  * Places new points into a fitted layout as umap-learn's transform does. Each
@@ -171,12 +171,4 @@ function optimizeNewPoints(
       }
     }
   }
-}
-
-function clip(value: number): number {
-  return value > GRADIENT_CLIP
-    ? GRADIENT_CLIP
-    : value < -GRADIENT_CLIP
-    ? -GRADIENT_CLIP
-    : value;
 }
