@@ -147,6 +147,8 @@
     (local $coefficient f64) (local $gx f64) (local $gy f64)
     (local $headX f64) (local $headY f64)
     (local $negativePeriod f64) (local $count f64)
+    (local $bits i64) (local $index i32) (local $slot i32) (local $low f64)
+    (local $step f64)
     (local.set $state (i32.load (local.get $random)))
     (local.set $ownRows (i32.sub (local.get $endRow) (local.get $firstRow)))
     (local.set $e (local.get $firstEdge))
@@ -292,19 +294,48 @@
                 (f64.mul (local.get $dx) (local.get $dx))
                 (f64.mul (local.get $dy) (local.get $dy))))
               (br_if $skip (f64.le (local.get $distSq) (f64.const 0)))
+              ;; $tablePow and $clip, inlined by hand: V8 left them as calls.
+              (local.set $bits (i64.reinterpret_f64 (local.get $distSq)))
+              (local.set $index
+                (i32.wrap_i64
+                  (i64.sub
+                    (i64.shr_u (local.get $bits) (i64.const 46))
+                    (i64.const 61376))))
+              (if (i32.lt_u (local.get $index) (i32.const 8192))
+                (then
+                  (local.set $slot (i32.add (local.get $table)
+                    (i32.shl (local.get $index) (i32.const 3))))
+                  (local.set $low (f64.load (local.get $slot)))
+                  (local.set $power (f64.add (local.get $low)
+                    (f64.mul
+                      (f64.mul
+                        (f64.convert_i64_s
+                          (i64.and (local.get $bits) (i64.const 0x3fffffffffff)))
+                        (f64.const 1.4210854715202004e-14))
+                      (f64.sub (f64.load offset=8 (local.get $slot))
+                        (local.get $low))))))
+                (else
+                  (local.set $power
+                    (call $pow (local.get $distSq) (local.get $b)))))
               (local.set $coefficient
                 (f64.div (local.get $repulsion)
                   (f64.mul
                     (f64.add (f64.const 0.001) (local.get $distSq))
                     (f64.add
-                      (f64.mul (local.get $a)
-                        (call $tablePow (local.get $distSq) (local.get $b)
-                          (local.get $table)))
+                      (f64.mul (local.get $a) (local.get $power))
                       (f64.const 1)))))
+              (local.set $step (f64.mul (local.get $coefficient) (local.get $dx)))
               (local.set $gx (f64.add (local.get $gx)
-                (call $clip (f64.mul (local.get $coefficient) (local.get $dx)))))
+                (select (f64.const 4)
+                  (select (f64.const -4) (local.get $step)
+                    (f64.lt (local.get $step) (f64.const -4)))
+                  (f64.gt (local.get $step) (f64.const 4)))))
+              (local.set $step (f64.mul (local.get $coefficient) (local.get $dy)))
               (local.set $gy (f64.add (local.get $gy)
-                (call $clip (f64.mul (local.get $coefficient) (local.get $dy))))))
+                (select (f64.const 4)
+                  (select (f64.const -4) (local.get $step)
+                    (f64.lt (local.get $step) (f64.const -4)))
+                  (f64.gt (local.get $step) (f64.const 4))))))
             (local.set $p (i32.add (local.get $p) (i32.const 1)))
             (br_if $samples (i32.lt_s (local.get $p) (local.get $negatives))))
           (f32.store (local.get $headAt) (f32.demote_f64 (f64.add
