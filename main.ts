@@ -5,9 +5,7 @@
  * @module
  */
 import { parseArgs } from "./cli/args.ts";
-import { runCluster } from "./cli/cluster.ts";
 import { writeError, writeOutput } from "./cli/output.ts";
-import { runServe } from "./cli/serve.ts";
 import { InputError, NotFoundError } from "./core/errors.ts";
 
 const USAGE = `usage: deno task serve [FILE...] [options]
@@ -17,9 +15,15 @@ Run either with --help for its options.`;
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (command === "serve") await runServe(parseArgs(rest));
-    else if (command === "cluster") await runCluster(parseArgs(rest));
-    else if (
+    // Each command imports only its own modules: the server's (Hono, Plot)
+    // would add to the start of every `cluster` run.
+    if (command === "serve") {
+      const { runServe } = await import("./cli/serve.ts");
+      await runServe(parseArgs(rest));
+    } else if (command === "cluster") {
+      const { runCluster } = await import("./cli/cluster.ts");
+      await runCluster(parseArgs(rest));
+    } else if (
       command === undefined || command === "--help" || command === "help"
     ) writeOutput(USAGE);
     else {throw new InputError(`Unknown command "${command}"\n${USAGE}`, {

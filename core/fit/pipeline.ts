@@ -1,6 +1,6 @@
 import { adaptiveKnn } from "../knn/mod.ts";
 import { hdbscan } from "../hdbscan/mod.ts";
-import { umapLayout } from "../umap/mod.ts";
+import { startUmapLayout } from "../umap/mod.ts";
 import type { CondensedTree, ProgressCallback, Vectors } from "../types.ts";
 import type { FitParams } from "./params.ts";
 
@@ -65,6 +65,21 @@ export function fitModel(
   );
   const knnTime = performance.now() - start;
 
+  // UMAP's graph and start layout first. The start layout is computed on a
+  // helper thread, where one is allowed, while HDBSCAN runs here.
+  start = performance.now();
+  const pendingLayout = params.umap.enabled
+    ? startUmapLayout(knn, {
+      nNeighbors: params.umap.nNeighbors,
+      minDist: params.umap.minDist,
+      spread: 1,
+      seed: params.umap.seed,
+      initial: options.initialLayout,
+      onProgress: (f) => onProgress(0.6 + f * 0.4, "layout"),
+    })
+    : null;
+  let umapTime = performance.now() - start;
+
   start = performance.now();
   const clusters = hdbscan(
     vectors,
@@ -75,18 +90,8 @@ export function fitModel(
   const hdbscanTime = performance.now() - start;
 
   start = performance.now();
-  let layout: Float32Array | null = null;
-  if (params.umap.enabled) {
-    layout = umapLayout(knn, {
-      nNeighbors: params.umap.nNeighbors,
-      minDist: params.umap.minDist,
-      spread: 1,
-      seed: params.umap.seed,
-      initial: options.initialLayout,
-      onProgress: (f) => onProgress(0.6 + f * 0.4, "layout"),
-    }).coordinates;
-  }
-  const umapTime = performance.now() - start;
+  const layout = pendingLayout?.finish().coordinates ?? null;
+  umapTime += performance.now() - start;
   onProgress(1, "done");
 
   return {

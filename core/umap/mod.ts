@@ -9,7 +9,9 @@ import { createRandom } from "../random.ts";
 import { curveParameters } from "./ab_params.ts";
 import { fuzzyGraph } from "./fuzzy_graph.ts";
 import { optimizeLayout } from "./optimize_layout.ts";
-import { rescale, spectralLayout } from "./spectral_init.ts";
+import { rescale, spectralLayout, type SpectralTask } from "./spectral_init.ts";
+import { HelperThread } from "../knn/helper_thread.ts";
+import type { CsrGraph } from "./fuzzy_graph.ts";
 
 export type { CsrGraph } from "./fuzzy_graph.ts";
 export { fuzzyGraph } from "./fuzzy_graph.ts";
@@ -39,6 +41,25 @@ export const DEFAULT_UMAP_OPTIONS: Omit<UmapOptions, "seed"> = {
  * the same layout, bit for bit.
  */
 export function umapLayout(knn: KnnGraph, options: UmapOptions): Layout {
+  return startUmapLayout(knn, options).finish();
+}
+
+/** A projection whose start layout may still be computing on a helper thread. */
+export interface PendingLayout {
+  /** Waits for the start layout, then optimises it. */
+  finish(): Layout;
+}
+
+/**
+ * Starts {@link umapLayout}: builds the fuzzy graph and starts the spectral
+ * start layout on a helper thread where one is allowed, so the caller can
+ * work on something else (HDBSCAN, in the fit) before calling `finish`. The
+ * layout is the same whether or not the helper runs.
+ */
+export function startUmapLayout(
+  knn: KnnGraph,
+  options: UmapOptions,
+): PendingLayout {
   const { n } = knn;
   if (options.nNeighbors < 2) {
     throw new RangeError(
@@ -58,29 +79,71 @@ export function umapLayout(knn: KnnGraph, options: UmapOptions): Layout {
   if (n <= 2) {
     const coordinates = new Float32Array(n * 2);
     for (let i = 0; i < n; i++) coordinates[i * 2] = i * 10;
-    return { n, coordinates };
+    return { finish: () => ({ n, coordinates }) };
   }
 
-  // Graph, start, then the optimisation.
+  // The graph, then the start: the given one, or the spectral one.
   const graph = fuzzyGraph(knn, options.nNeighbors);
-  options.onProgress?.(0, "layout");
-  let coordinates: Float32Array;
+  const spectralSeed = Math.floor(random() * 4294967296);
+  let start: () => Float32Array;
   if (options.initial && options.initial.length === n * 2) {
-    coordinates = options.initial.slice();
+    const coordinates = options.initial.slice();
     rescale(coordinates, n, random);
+    start = () => coordinates;
   } else {
-    coordinates = spectralLayout(graph, random);
+    start = startSpectralLayout(graph, spectralSeed);
   }
-  const { a, b } = curveParameters(options.minDist, options.spread);
-  optimizeLayout(graph, coordinates, {
-    epochs: options.nEpochs ?? (n <= 10_000 ? 500 : 200),
-    a,
-    b,
-    learningRate: 1,
-    repulsionStrength: 1,
-    negativeSampleRate: 5,
-    random,
-    onProgress: options.onProgress,
+
+  return {
+    finish(): Layout {
+      options.onProgress?.(0, "layout");
+      const coordinates = start();
+      const { a, b } = curveParameters(options.minDist, options.spread);
+      optimizeLayout(graph, coordinates, {
+        epochs: options.nEpochs ?? (n <= 10_000 ? 500 : 200),
+        a,
+        b,
+        learningRate: 1,
+        repulsionStrength: 1,
+        negativeSampleRate: 5,
+        random,
+        onProgress: options.onProgress,
+      });
+      return { n, coordinates };
+    },
+  };
+}
+
+/**
+ * Starts the spectral layout of `graph` on a helper thread and returns a
+ * function that waits for it. Without a helper, or when the helper's task
+ * fails, the layout is computed on this thread, with the same result.
+ */
+function startSpectralLayout(
+  graph: CsrGraph,
+  seed: number,
+): () => Float32Array {
+  const inline = () => spectralLayout(graph, createRandom(seed));
+  const helper = HelperThread.open();
+  if (helper === undefined) {
+    const coordinates = inline();
+    return () => coordinates;
+  }
+  const out = new Float32Array(new SharedArrayBuffer(graph.n * 8));
+  helper.start({
+    moduleUrl: new URL("./spectral_init.ts", import.meta.url).href,
+    exportName: "spectralLayoutTask",
+    args: { graph, seed, out } satisfies SpectralTask,
   });
-  return { n, coordinates };
+  return () => {
+    try {
+      helper.join();
+      return out;
+    } catch {
+      // The helper reports no details, so the work runs again on this thread.
+      return inline();
+    } finally {
+      helper.close();
+    }
+  };
 }

@@ -1,3 +1,4 @@
+import { createRandom } from "../random.ts";
 import type { Random } from "../types.ts";
 import type { CsrGraph } from "./fuzzy_graph.ts";
 
@@ -62,6 +63,22 @@ export function spectralLayout(graph: CsrGraph, random: Random): Float32Array {
   }
   rescale(layout, n, random);
   return layout;
+}
+
+/** The argument of {@link spectralLayoutTask}. */
+export interface SpectralTask {
+  graph: CsrGraph;
+  seed: number;
+  /** Row-major n x 2, in shared memory, for the layout. */
+  out: Float32Array;
+}
+
+/**
+ * Computes {@link spectralLayout} with a random sequence from `seed` into
+ * `out`, for a helper thread (see core/knn/helper_thread.ts).
+ */
+export function spectralLayoutTask(task: SpectralTask): void {
+  task.out.set(spectralLayout(task.graph, createRandom(task.seed)));
 }
 
 /** Returns w(i, j) / sqrt(d(j)) for every stored edge (i, j), in CSR order. */
