@@ -1,29 +1,35 @@
 /**
  * UMAP's WebAssembly kernel: the embedded binary is the one its source
- * compiles to, and its two powers stay close to Math.pow.
+ * compiles to, its power stays close to Math.pow, and its force tables
+ * close to the forces.
  */
 
 import { assert, assertEquals } from "./_assert.ts";
 import {
   allocateLayoutArrays,
-  fillPowerTable,
+  fillForceTables,
+  FORCE_TABLE_LENGTH,
+  forceTablePoint,
   layoutKernel,
-  POWER_TABLE_LENGTH,
 } from "../core/umap/layout_kernel.ts";
 import { LAYOUT_KERNEL_BASE64 } from "../core/umap/layout_kernel_wasm.ts";
 import { createRandom } from "../core/random.ts";
 import { compileKernel } from "../scripts/wasm.ts";
 
-/** Returns the worst relative error of `power` against Math.pow over `xs` and `bs`. */
+/**
+ * Returns the worst relative error of `computed` against `exact` (by
+ * default Math.pow) over `xs` and `bs`.
+ */
 function worstError(
-  power: (x: number, b: number) => number,
+  computed: (x: number, b: number) => number,
   xs: number[],
   bs: number[],
+  exact: (x: number, b: number) => number = Math.pow,
 ): { error: number; x: number; b: number } {
   let worst = { error: 0, x: 0, b: 0 };
   for (const b of bs) {
     for (const x of xs) {
-      const error = Math.abs(power(x, b) / Math.pow(x, b) - 1);
+      const error = Math.abs(computed(x, b) / exact(x, b) - 1);
       if (!(error <= worst.error)) worst = { error, x, b };
     }
   }
@@ -65,27 +71,60 @@ Deno.test("layout kernel power within 1e-8 of Math.pow", () => {
   assertEquals(kernel.pow(4, 0.5), 2);
 });
 
-Deno.test("layout kernel table power within its interpolation bound", () => {
+Deno.test("layout kernel force tables within interpolation bound", () => {
   const { memory, arrays } = allocateLayoutArrays(2, 1);
   const kernel = layoutKernel(memory);
-  const table = new Float64Array(
+  const tables = new Float64Array(
     memory.buffer,
-    arrays.powerTable,
-    POWER_TABLE_LENGTH,
+    arrays.forceTables,
+    FORCE_TABLE_LENGTH * 2,
   );
+  const repulsionTable = arrays.forceTables + FORCE_TABLE_LENGTH * 8;
+  const xs = samplePoints().filter((x) => x >= 2 ** -64 && x < 2 ** 64);
   for (const b of CURVES) {
-    fillPowerTable(table, b);
-    const worst = worstError(
-      (x) => kernel.tablePow(x, b, arrays.powerTable),
-      samplePoints(),
-      [b],
-    );
-    // The error of linear interpolation over 1/64 of an octave, or outside
-    // the table the error of the kernel's own power.
-    const bound = Math.abs(b * (b - 1)) / 8 / 64 ** 2 + 1e-8;
-    assert(
-      worst.error < bound,
-      `table pow(${worst.x}, ${b}) is off by ${worst.error}`,
-    );
+    const a = 1.5;
+    fillForceTables(tables, a, b);
+    // Linear interpolation over 1/64 of an octave errs by at most
+    // |c (c - 1)| / 32768 for a local power x^c: c lies between b - 1 and -1 for
+    // the attraction and in [-1 - b, 0] for the repulsion.
+    const attraction = (x: number) =>
+      Math.pow(x, b - 1) / (a * Math.pow(x, b) + 1);
+    const repulsion = (x: number) =>
+      1 / ((0.001 + x) * (a * Math.pow(x, b) + 1));
+    const cases = [
+      {
+        table: arrays.forceTables,
+        exact: attraction,
+        slope: Math.min(b - 1, -1),
+      },
+      { table: repulsionTable, exact: repulsion, slope: -1 - b },
+    ];
+    for (const { table, exact, slope } of cases) {
+      const bound = Math.abs(slope * (slope - 1)) / 32768 + 1e-9;
+      const worst = worstError(
+        (x) => kernel.interpolate(x, table),
+        xs,
+        [b],
+        exact,
+      );
+      assert(
+        worst.error < bound,
+        `force table at ${worst.x} for b = ${b} is off by ${worst.error}`,
+      );
+    }
   }
+});
+
+Deno.test("layout kernel force tables end at 2^64", () => {
+  const { memory, arrays } = allocateLayoutArrays(2, 1);
+  const kernel = layoutKernel(memory);
+  const tables = new Float64Array(
+    memory.buffer,
+    arrays.forceTables,
+    FORCE_TABLE_LENGTH * 2,
+  );
+  fillForceTables(tables, 1.5, 0.9);
+  assert(Number.isNaN(kernel.interpolate(2 ** 64, arrays.forceTables)));
+  assert(Number.isNaN(kernel.interpolate(2 ** -65, arrays.forceTables)));
+  assertEquals(forceTablePoint(FORCE_TABLE_LENGTH - 1), 2 ** 64);
 });

@@ -33,25 +33,38 @@ export interface LayoutKernel {
     repulsion: number,
     negativeRate: number,
     random: number,
-    table: number,
+    tables: number,
   ): void;
-  /** x^b for x > 0, as the kernel computes it where its table ends. */
+  /** x^b for x > 0, as the kernel computes it outside its tables. */
   pow(x: number, b: number): number;
-  /** x^b for x > 0 from the table at `table` (see {@link fillPowerTable}). */
-  tablePow(x: number, b: number, table: number): number;
+  /** f(x) from the table of f at `table`, or NaN outside it (see {@link fillForceTables}). */
+  interpolate(x: number, table: number): number;
 }
 
-/** Points of the kernel's power table: 64 per octave from 2^-64 to 2^64. */
-export const POWER_TABLE_LENGTH = 128 * 64 + 1;
+/** Points of each force table: 64 per octave of d^2 from 2^-64 to 2^64. */
+export const FORCE_TABLE_LENGTH = 128 * 64 + 1;
+
+/** The squared distance at point `i` of a force table. */
+export function forceTablePoint(i: number): number {
+  return Math.pow(2, Math.floor(i / 64) - 64) * (1 + (i % 64) / 64);
+}
 
 /**
- * Fills `table` (POWER_TABLE_LENGTH values) with x^b at the points that the
- * kernel's tablePow interpolates between.
+ * Fills `tables` (two tables of FORCE_TABLE_LENGTH values) with the parts
+ * of UMAP's gradient that depend on the squared distance x alone:
+ * x^(b - 1) / (a x^b + 1) for the attraction, then
+ * 1 / ((0.001 + x)(a x^b + 1)) for the repulsion.
  */
-export function fillPowerTable(table: Float64Array, b: number): void {
-  for (let i = 0; i < POWER_TABLE_LENGTH; i++) {
-    const octave = Math.floor(i / 64) - 64;
-    table[i] = Math.pow(2, octave * b) * Math.pow(1 + (i % 64) / 64, b);
+export function fillForceTables(
+  tables: Float64Array,
+  a: number,
+  b: number,
+): void {
+  for (let i = 0; i < FORCE_TABLE_LENGTH; i++) {
+    const x = forceTablePoint(i);
+    const power = Math.pow(x, b);
+    tables[i] = power / (x * (a * power + 1));
+    tables[FORCE_TABLE_LENGTH + i] = 1 / ((0.001 + x) * (a * power + 1));
   }
 }
 
@@ -61,13 +74,13 @@ export function fillPowerTable(table: Float64Array, b: number): void {
  * halves' pulls on each other's rows (float64 x, y). Per sampled edge: its
  * head and tail (int32), its period in epochs, and when it and its negative
  * samples are next due (float64). Besides: the two halves' random states
- * (int32) and the table of powers that the kernel interpolates.
+ * (int32) and the two force tables that the kernel interpolates.
  */
 export interface LayoutArrays {
   readonly n: number;
   readonly edgeCount: number;
   readonly random: number;
-  readonly powerTable: number;
+  readonly forceTables: number;
   readonly layout: number;
   readonly start: number;
   readonly pulls: readonly [number, number];
@@ -102,7 +115,7 @@ export function allocateLayoutArrays(
     n,
     edgeCount,
     random: take(8),
-    powerTable: take(POWER_TABLE_LENGTH * 8),
+    forceTables: take(FORCE_TABLE_LENGTH * 16),
     layout: take(n * 8),
     start: take(n * 8),
     pulls: [take(n * 16), take(n * 16)],

@@ -82,12 +82,12 @@
           (i64.add (i64.trunc_f64_s (local.get $k)) (i64.const 1023))
           (i64.const 52)))))
 
-  ;; x^b for x > 0 from the table at `table`: x^b at 64 evenly spaced points
-  ;; of each octave from 2^-64 to 2^64 (8,193 float64 values), interpolated
-  ;; linearly within the octave's 1/64. The relative error stays below
-  ;; |b (b - 1)| / 32768: 3e-6 for min_dist 0.1 (b = 0.895). Outside the
-  ;; table it falls back to $pow.
-  (func $tablePow (param $x f64) (param $b f64) (param $table i32) (result f64)
+;; f(x) for x > 0 from the table at `table`, which lists f at 64 evenly
+  ;; spaced points of each octave from 2^-64 to 2^64 (8,193 float64 values),
+  ;; interpolated linearly within the octave's 1/64. For f = x^c the
+  ;; relative error stays below |c (c - 1)| / 32768. Returns NaN outside the
+  ;; table, where the caller computes f itself.
+  (func $interpolate (param $x f64) (param $table i32) (result f64)
     (local $bits i64) (local $i i32) (local $at i32) (local $low f64)
     (local.set $bits (i64.reinterpret_f64 (local.get $x)))
     ;; The exponent and the top 6 bits of the mantissa, from 2^-64 on.
@@ -97,7 +97,7 @@
           (i64.shr_u (local.get $bits) (i64.const 46))
           (i64.const 61376))))
     (if (i32.ge_u (local.get $i) (i32.const 8192))
-      (then (return (call $pow (local.get $x) (local.get $b)))))
+      (then (return (f64.const nan))))
     (local.set $at
       (i32.add (local.get $table) (i32.shl (local.get $i) (i32.const 3))))
     (local.set $low (f64.load (local.get $at)))
@@ -119,17 +119,17 @@
         (f64.lt (local.get $v) (f64.const -4)))
       (f64.gt (local.get $v) (f64.const 4))))
 
-  ;; x^b for JavaScript, so tests can check both powers against Math.pow.
+;; $pow and $interpolate for JavaScript, so tests can check them.
   (func (export "pow") (param $x f64) (param $b f64) (result f64)
     (call $pow (local.get $x) (local.get $b)))
-  (func (export "tablePow")
-    (param $x f64) (param $b f64) (param $table i32) (result f64)
-    (call $tablePow (local.get $x) (local.get $b) (local.get $table)))
+  (func (export "interpolate") (param $x f64) (param $table i32) (result f64)
+    (call $interpolate (local.get $x) (local.get $table)))
 
   ;; One epoch over the edges [firstEdge, endEdge). Rows [firstRow, endRow)
   ;; are this call's own: it moves them in `layout` and reads the other rows
   ;; from `others`, collecting its pulls on them in `pulls`. The SplitMix32
-  ;; state of the negative samples is the i32 at `random`.
+  ;; state of the negative samples is the i32 at `random`. `tables` holds
+  ;; the attraction's table, then the repulsion's (see $interpolate).
   (func (export "runEpoch")
     (param $heads i32) (param $tails i32) (param $period i32)
     (param $nextSample i32) (param $nextNegative i32)
@@ -138,7 +138,7 @@
     (param $firstRow i32) (param $endRow i32) (param $n i32)
     (param $epoch f64) (param $alpha f64) (param $a f64) (param $b f64)
     (param $attraction f64) (param $repulsion f64)
-    (param $negativeRate f64) (param $random i32) (param $table i32)
+    (param $negativeRate f64) (param $random i32) (param $tables i32)
     (local $e i32) (local $j i32) (local $k i32) (local $other i32)
     (local $ownRows i32) (local $tailOwn i32) (local $headAt i32) (local $tailAt i32)
     (local $at i32) (local $state i32) (local $z i32)
@@ -188,15 +188,21 @@
             (f64.mul (local.get $dy) (local.get $dy))))
           (if (f64.gt (local.get $distSq) (f64.const 0))
             (then
-              (local.set $power (call $tablePow
-                (local.get $distSq) (local.get $b) (local.get $table)))
+              ;; d^(2(b - 1)) / (a d^(2b) + 1), from the first table.
               (local.set $coefficient
-                (f64.div
-                  (f64.mul (local.get $attraction) (local.get $power))
-                  (f64.mul (local.get $distSq)
-                    (f64.add
-                      (f64.mul (local.get $a) (local.get $power))
-                      (f64.const 1)))))
+                (call $interpolate (local.get $distSq) (local.get $tables)))
+              (if (f64.ne (local.get $coefficient) (local.get $coefficient))
+                (then
+                  (local.set $power
+                    (call $pow (local.get $distSq) (local.get $b)))
+                  (local.set $coefficient
+                    (f64.div (local.get $power)
+                      (f64.mul (local.get $distSq)
+                        (f64.add
+                          (f64.mul (local.get $a) (local.get $power))
+                          (f64.const 1)))))))
+              (local.set $coefficient
+                (f64.mul (local.get $attraction) (local.get $coefficient)))
               (local.set $gx (f64.mul
                 (call $clip (f64.mul (local.get $coefficient) (local.get $dx)))
                 (local.get $alpha)))
@@ -294,7 +300,8 @@
                 (f64.mul (local.get $dx) (local.get $dx))
                 (f64.mul (local.get $dy) (local.get $dy))))
               (br_if $skip (f64.le (local.get $distSq) (f64.const 0)))
-              ;; $tablePow and $clip, inlined by hand: V8 left them as calls.
+              ;; 1 / ((0.001 + d^2)(a d^(2b) + 1)) from the second table, with
+              ;; $interpolate and $clip inlined by hand: V8 left them as calls.
               (local.set $bits (i64.reinterpret_f64 (local.get $distSq)))
               (local.set $index
                 (i32.wrap_i64
@@ -303,27 +310,28 @@
                     (i64.const 61376))))
               (if (i32.lt_u (local.get $index) (i32.const 8192))
                 (then
-                  (local.set $slot (i32.add (local.get $table)
+                  (local.set $slot (i32.add (local.get $tables)
                     (i32.shl (local.get $index) (i32.const 3))))
-                  (local.set $low (f64.load (local.get $slot)))
-                  (local.set $power (f64.add (local.get $low)
+                  (local.set $low (f64.load offset=65544 (local.get $slot)))
+                  (local.set $coefficient (f64.add (local.get $low)
                     (f64.mul
                       (f64.mul
                         (f64.convert_i64_s
                           (i64.and (local.get $bits) (i64.const 0x3fffffffffff)))
                         (f64.const 1.4210854715202004e-14))
-                      (f64.sub (f64.load offset=8 (local.get $slot))
+                      (f64.sub (f64.load offset=65552 (local.get $slot))
                         (local.get $low))))))
                 (else
-                  (local.set $power
-                    (call $pow (local.get $distSq) (local.get $b)))))
+                  (local.set $coefficient
+                    (f64.div (f64.const 1)
+                      (f64.mul
+                        (f64.add (f64.const 0.001) (local.get $distSq))
+                        (f64.add
+                          (f64.mul (local.get $a)
+                            (call $pow (local.get $distSq) (local.get $b)))
+                          (f64.const 1)))))))
               (local.set $coefficient
-                (f64.div (local.get $repulsion)
-                  (f64.mul
-                    (f64.add (f64.const 0.001) (local.get $distSq))
-                    (f64.add
-                      (f64.mul (local.get $a) (local.get $power))
-                      (f64.const 1)))))
+                (f64.mul (local.get $repulsion) (local.get $coefficient)))
               (local.set $step (f64.mul (local.get $coefficient) (local.get $dx)))
               (local.set $gx (f64.add (local.get $gx)
                 (select (f64.const 4)

@@ -7,11 +7,11 @@ import type { ProgressCallback, Random } from "../types.ts";
 import type { CsrGraph } from "./fuzzy_graph.ts";
 import {
   allocateLayoutArrays,
-  fillPowerTable,
+  fillForceTables,
+  FORCE_TABLE_LENGTH,
   type LayoutArrays,
   type LayoutKernel,
   layoutKernel,
-  POWER_TABLE_LENGTH,
 } from "./layout_kernel.ts";
 
 /** Settings of the stochastic gradient descent over the layout. */
@@ -48,9 +48,10 @@ export const HALVES_ABOVE_ROWS = 4_096;
  * same graph, start and random sequence give the same layout, bit for bit.
  *
  * The epochs run in a WebAssembly kernel (layout_kernel.wat) over arrays in
- * one WebAssembly memory. It interpolates d^b from a table of 64 points per
- * octave (within 3e-6 of Math.pow for min_dist 0.1) and draws negative
- * samples with SplitMix32 seeded from `random`. The negative samples of one
+ * one WebAssembly memory. It interpolates the distance-dependent parts of
+ * both forces from tables of 64 points per octave of d^2 (within 2e-4 of
+ * the exact values for min_dist 0.1) and draws negative samples with
+ * SplitMix32 seeded from `random`. The negative samples of one
  * edge all push from the head's position after its attraction, and their
  * pushes add up, so the processor can work on them side by side: umap-learn
  * moves the head after each one.
@@ -76,6 +77,7 @@ export function optimizeLayout(
     graph,
     epochs,
     options.negativeSampleRate,
+    options.a,
     options.b,
   );
   const positions = new Float32Array(memory.buffer, arrays.layout, n * 2);
@@ -303,7 +305,7 @@ function runEpoch(
     share.repulsion,
     share.negativeSampleRate,
     share.random,
-    arrays.powerTable,
+    arrays.forceTables,
   );
 }
 
@@ -332,6 +334,7 @@ function sampledEdges(
   graph: CsrGraph,
   epochs: number,
   negativeSampleRate: number,
+  a: number,
   b: number,
 ): { memory: WebAssembly.Memory; arrays: LayoutArrays } {
   const { n, rowOffsets, columns, weights } = graph;
@@ -349,8 +352,9 @@ function sampledEdges(
 
   const { memory, arrays } = allocateLayoutArrays(n, count);
   const { buffer } = memory;
-  fillPowerTable(
-    new Float64Array(buffer, arrays.powerTable, POWER_TABLE_LENGTH),
+  fillForceTables(
+    new Float64Array(buffer, arrays.forceTables, FORCE_TABLE_LENGTH * 2),
+    a,
     b,
   );
   const heads = new Int32Array(buffer, arrays.heads, count);
