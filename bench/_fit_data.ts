@@ -90,6 +90,11 @@ export function median(values: readonly number[]): number {
     : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/** Arithmetic mean of `values`. */
+export function mean(values: readonly number[]): number {
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
 /**
  * Describes the machine as docs/BENCHMARKS.md records it: core count and
  * Deno version.

@@ -44,7 +44,7 @@ export interface LayoutKernel {
 /** Points of each force table: 64 per octave of d^2 from 2^-64 to 2^64. */
 export const FORCE_TABLE_LENGTH = 128 * 64 + 1;
 
-/** The squared distance at point `i` of a force table. */
+/** Returns the squared distance at point `i` of a force table. */
 export function forceTablePoint(i: number): number {
   return Math.pow(2, Math.floor(i / 64) - 64) * (1 + (i % 64) / 64);
 }
