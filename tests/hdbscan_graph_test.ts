@@ -12,7 +12,11 @@ import {
   squaredFromMetric,
 } from "../core/distance.ts";
 import { graphForest } from "../core/hdbscan/graph_forest.ts";
-import { hdbscan, mutualReachability } from "../core/hdbscan/mod.ts";
+import {
+  EXACT_TREE_MAX_ROWS,
+  hdbscan,
+  mutualReachability,
+} from "../core/hdbscan/mod.ts";
 import { exactKnn, nnDescentKnn } from "../core/knn/mod.ts";
 import { createRandom } from "../core/random.ts";
 import type { HdbscanOptions, Metric, Vectors } from "../core/types.ts";
@@ -170,6 +174,24 @@ Deno.test("hdbscan approximate graph clusters like exact", () => {
   assertSpans(approximate.mst, vectors.n);
   const ari = adjustedRandIndex(approximate.labels, exact.labels);
   assert.ok(ari >= 0.99, `ARI ${ari} against the exact labels`);
+});
+
+Deno.test("hdbscan large exact graph clusters like exact", () => {
+  // Above EXACT_TREE_MAX_ROWS the tree comes from the graph's edges.
+  const vectors = blobs(EXACT_TREE_MAX_ROWS + 500, 3, 6, 9);
+  const exact = hdbscan(vectors, OPTIONS);
+  const knn = exactKnn(vectors, 15, "euclidean");
+  const fromGraph = hdbscan(vectors, OPTIONS, knn);
+  assertSpans(fromGraph.mst, vectors.n);
+  const ari = adjustedRandIndex(fromGraph.labels, exact.labels);
+  assert.ok(ari >= 0.99, `ARI ${ari} against the exact labels`);
+
+  // No spanning tree weighs less than the minimum one.
+  const total = (weights: Float64Array) =>
+    weights.reduce((sum, weight) => sum + weight, 0);
+  const excess = total(fromGraph.mst.weight) / total(exact.mst.weight) - 1;
+  assert.ok(excess >= -1e-9, `tree lighter than the minimum by ${-excess}`);
+  assert.ok(excess < 0.01, `tree heavier than the minimum by ${excess}`);
 });
 
 Deno.test("mst joins components the graph leaves apart", () => {

@@ -9,6 +9,7 @@ import { distanceFunction } from "../core/distance.ts";
 import {
   adaptiveKnn,
   EXACT_KNN_MAX_ROWS,
+  EXACT_KNN_MIN_K,
   exactKnn,
   isApproximate,
   nnDescentKnn,
@@ -138,4 +139,8 @@ Deno.test("adaptiveKnn switches above the exact limit", () => {
   assert.equal(isApproximate(adaptiveKnn(small, 5, "euclidean")), false);
   const large = blobVectors(EXACT_KNN_MAX_ROWS + 1, 3, 4, 8);
   assert.equal(isApproximate(adaptiveKnn(large, 5, "euclidean")), true);
+  assert.equal(
+    isApproximate(adaptiveKnn(large, EXACT_KNN_MIN_K, "euclidean")),
+    false,
+  );
 });

@@ -45,11 +45,12 @@ export type { SpanningTree } from "./spanning_tree.ts";
  * defaults to min_cluster_size and is clamped to n - 1 (at least 1). When
  * `knn` is given with k >= min_samples, its distances are the core distances
  * and its edges seed the spanning tree. Otherwise an exact graph is built.
- * With an exact graph the result is exact. With an approximate one (see
- * `isApproximate` in core/knn/builder.ts), a core distance is too large where
- * the graph missed a neighbour, and the spanning tree is the graph's own
- * minimum spanning forest, joined exactly where the graph leaves several
- * components.
+ * With an exact graph of up to {@link EXACT_TREE_MAX_ROWS} rows the result
+ * is exact. With an approximate one (see `isApproximate` in
+ * core/knn/builder.ts), a core distance is too large where the graph missed
+ * a neighbour. With either kind of graph above that size, the spanning tree
+ * is the graph's own minimum spanning forest, joined exactly where the graph
+ * leaves several components.
  * Progress goes to `onProgress` with the stages "neighbours",
  * "spanning tree" and "clusters".
  *
@@ -100,6 +101,15 @@ export function hdbscan(
   return result;
 }
 
+/**
+ * Largest table whose given exact graph gets the exact spanning tree. Above
+ * it the tree comes from the graph's edges: on 50,000 rows (k = 50) the
+ * exact tree took 8.3 s, the graph's 0.1 s to 0.5 s (docs/BENCHMARKS.md).
+ * NOTE: such a tree can miss an edge of the exact one whose two ends are
+ * not among each other's k nearest rows.
+ */
+export const EXACT_TREE_MAX_ROWS = 20_000;
+
 /** Core distances and the spanning tree of mutual reachability built from them. */
 export interface MutualReachability {
   readonly n: number;
@@ -112,8 +122,8 @@ export interface MutualReachability {
 /**
  * Computes the expensive half of {@link hdbscan}: core distances for
  * `minSamples` (clamped to [1, n - 1]) and the minimum spanning tree of
- * mutual reachability, exact unless `knn` is approximate (see
- * {@link hdbscan}). It depends only on the vectors, the metric and min_samples,
+ * mutual reachability, exact for an exact `knn` of up to
+ * {@link EXACT_TREE_MAX_ROWS} rows (see {@link hdbscan}). It depends only on the vectors, the metric and min_samples,
  * so one result serves every min_cluster_size, selection method and epsilon
  * through {@link clustersFromReachability}.
  *
@@ -149,7 +159,7 @@ export function mutualReachability(
   if (knn !== undefined && knn.k >= samples) {
     const coreDistances = coreDistancesFromKnn(knn, samples);
     const progress = scaled(onProgress, 0.3, 0.95);
-    const mst = isApproximate(knn)
+    const mst = isApproximate(knn) || n > EXACT_TREE_MAX_ROWS
       ? approximateTree(vectors, metric, coreDistances, knn, progress)
       : mutualReachabilityTree(
         cellIndexOf(knn) ?? buildCellIndex(prepareRows(vectors, metric)),

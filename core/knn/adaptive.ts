@@ -14,8 +14,18 @@ import { nnDescentKnn } from "./nn_descent.ts";
 export const EXACT_KNN_MAX_ROWS = 20_000;
 
 /**
+ * Smallest k that gets the exact graph at any size. NN-descent's joins grow
+ * with k squared while the exact search hardly depends on k: on 50,000 rows
+ * of 32 dimensions it took 3.0 s against 4.6 s at k = 15, but 13.3 s
+ * against 5.0 s at k = 50 and 189 s against 8.1 s at k = 500, the
+ * min_cluster_size of a typical notebook (docs/BENCHMARKS.md).
+ */
+export const EXACT_KNN_MIN_K = 32;
+
+/**
  * Builds the exact graph for tables of up to {@link EXACT_KNN_MAX_ROWS} rows
- * and the NN-descent graph above, with the contract of `KnnBuilder`.
+ * or for k of {@link EXACT_KNN_MIN_K} and more, and the NN-descent graph
+ * otherwise, with the contract of `KnnBuilder`.
  */
 export function adaptiveKnn(
   vectors: Vectors,
@@ -23,7 +33,7 @@ export function adaptiveKnn(
   metric: Metric,
   onProgress?: ProgressCallback,
 ): KnnGraph {
-  return vectors.n <= EXACT_KNN_MAX_ROWS
+  return vectors.n <= EXACT_KNN_MAX_ROWS || k >= EXACT_KNN_MIN_K
     ? exactKnn(vectors, k, metric, onProgress)
     : nnDescentKnn(vectors, k, metric, onProgress);
 }

@@ -12,6 +12,10 @@ export {
   validateNeighbourCount,
   validateVectors,
 } from "./builder.ts";
-export { adaptiveKnn, EXACT_KNN_MAX_ROWS } from "./adaptive.ts";
+export {
+  adaptiveKnn,
+  EXACT_KNN_MAX_ROWS,
+  EXACT_KNN_MIN_K,
+} from "./adaptive.ts";
 export { exactKnn } from "./exact.ts";
 export { nnDescentKnn } from "./nn_descent.ts";
