@@ -15,6 +15,9 @@
  *   against the reference labels.
  * - recall: recall at k = 15 of the approximate builder against the exact
  *   one, on 20,000-row tables and on the whole of perf_50k.
+ * - largek: the exact search against NN-descent on all of perf_50k at
+ *   k = 50 (min_cluster_size 50), and the exact search at k = 500 (the
+ *   notebook's min_cluster_size), where NN-descent takes minutes.
  * - digits: our UMAP against umap-js's own fit on the 1,797 digits, time
  *   and trustworthiness (k = 15; umap-learn reaches 0.9871).
  * - cluster: `deno task cluster` on users.parquet against umap-js's default
@@ -51,7 +54,15 @@ const print = (line = "") => Deno.stdout.writeSync(encoder.encode(line + "\n"));
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
 const mebibytes = (bytes: number) => (bytes / 1048576).toFixed(0);
 
-const SECTIONS = ["fit", "perf50k", "recall", "digits", "cluster", "query"];
+const SECTIONS = [
+  "fit",
+  "perf50k",
+  "recall",
+  "largek",
+  "digits",
+  "cluster",
+  "query",
+];
 const DEFAULT_SIZES = [10_000, 50_000, 100_000, 200_000];
 
 /**
@@ -73,6 +84,7 @@ if (child !== undefined) {
     if (section === "fit") await fitSection();
     if (section === "perf50k") await perfSection();
     if (section === "recall") await recallSection();
+    if (section === "largek") await largeKSection();
     if (section === "digits") await digitsSection();
     if (section === "cluster") await clusterSection();
     if (section === "query") querySection();
@@ -185,6 +197,44 @@ async function recallSection(): Promise<void> {
       );
     }
   }
+}
+
+/** Exact search and NN-descent at the k of large min_cluster_size values. */
+async function largeKSection(): Promise<void> {
+  const perf = await perf50k();
+  if (perf === undefined) {
+    print("largek: skipped, ../shared/datasets/perf_50k.parquet is missing.");
+    return;
+  }
+  const time = (build: () => unknown) => {
+    const times: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      const start = performance.now();
+      build();
+      times.push(performance.now() - start);
+    }
+    return seconds(median(times));
+  };
+  const { vectors } = perf;
+  print(
+    "| perf_50k, 50,000 x 32, euclidean | exact kNN (s) | NN-descent (s) |",
+  );
+  print("| --- | ---: | ---: |");
+  print(
+    `| k = 15 | ${time(() => exactKnn(vectors, 15, "euclidean"))} | ${
+      time(() => nnDescentKnn(vectors, 15, "euclidean"))
+    } |`,
+  );
+  print(
+    `| k = 50 | ${time(() => exactKnn(vectors, 50, "euclidean"))} | ${
+      time(() => nnDescentKnn(vectors, 50, "euclidean"))
+    } |`,
+  );
+  print(
+    `| k = 500 | ${
+      time(() => exactKnn(vectors, 500, "euclidean"))
+    } | not run (minutes) |`,
+  );
 }
 
 /** Our UMAP against umap-js's fit on the digits. */
