@@ -44,6 +44,17 @@ function samplePoints(): number[] {
   return xs;
 }
 
+/** Returns a kernel on a small memory, with a view of its force tables. */
+function kernelWithTables() {
+  const { memory, arrays } = allocateLayoutArrays(2, 1);
+  const tables = new Float64Array(
+    memory.buffer,
+    arrays.forceTables,
+    FORCE_TABLE_LENGTH * 2,
+  );
+  return { kernel: layoutKernel(memory), arrays, tables };
+}
+
 // b for min_dist 0.001, 0.1, 0.5 and 0.99 at spread 1, and 1 itself.
 const CURVES = [0.5, 0.7915, 0.8951, 1, 1.9291];
 
@@ -72,13 +83,7 @@ Deno.test("layout kernel power within 1e-8 of Math.pow", () => {
 });
 
 Deno.test("layout kernel force tables within interpolation bound", () => {
-  const { memory, arrays } = allocateLayoutArrays(2, 1);
-  const kernel = layoutKernel(memory);
-  const tables = new Float64Array(
-    memory.buffer,
-    arrays.forceTables,
-    FORCE_TABLE_LENGTH * 2,
-  );
+  const { kernel, arrays, tables } = kernelWithTables();
   const repulsionTable = arrays.forceTables + FORCE_TABLE_LENGTH * 8;
   const xs = samplePoints().filter((x) => x >= 2 ** -64 && x < 2 ** 64);
   for (const b of CURVES) {
@@ -116,13 +121,7 @@ Deno.test("layout kernel force tables within interpolation bound", () => {
 });
 
 Deno.test("layout kernel force tables end at 2^64", () => {
-  const { memory, arrays } = allocateLayoutArrays(2, 1);
-  const kernel = layoutKernel(memory);
-  const tables = new Float64Array(
-    memory.buffer,
-    arrays.forceTables,
-    FORCE_TABLE_LENGTH * 2,
-  );
+  const { kernel, arrays, tables } = kernelWithTables();
   fillForceTables(tables, 1.5, 0.9);
   assert(Number.isNaN(kernel.interpolate(2 ** 64, arrays.forceTables)));
   assert(Number.isNaN(kernel.interpolate(2 ** -65, arrays.forceTables)));
