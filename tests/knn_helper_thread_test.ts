@@ -1,10 +1,14 @@
 /**
  * The helper thread of core/knn/helper_thread.ts, and its use by UMAP's
- * optimiser: a layout must not depend on whether the helper ran.
+ * optimiser and spectral start: a layout must not depend on whether the
+ * helper ran.
  */
 
 import assert from "node:assert/strict";
-import { HelperThread } from "../core/knn/helper_thread.ts";
+import { allowHelperThreads, HelperThread } from "../core/knn/helper_thread.ts";
+import { exactKnn } from "../core/knn/mod.ts";
+import { umapLayout } from "../core/umap/mod.ts";
+import { blobVectors } from "./_vectors.ts";
 import { createRandom } from "../core/random.ts";
 import type { CsrGraph } from "../core/umap/fuzzy_graph.ts";
 import {
@@ -81,4 +85,26 @@ Deno.test("optimizeLayout halves move every row", () => {
     if (layout[row * 2] !== start[row * 2]) moved++;
   }
   assert.ok(moved > graph.n * 0.99, `only ${moved} of ${graph.n} rows moved`);
+});
+
+Deno.test("umapLayout same with spectral start on helper", () => {
+  const vectors = blobVectors(HALVES_ABOVE_ROWS + 500, 4, 5, 3);
+  const knn = exactKnn(vectors, 14, "euclidean");
+  const options = {
+    nNeighbors: 15,
+    minDist: 0.1,
+    spread: 1,
+    seed: 9,
+    nEpochs: 5,
+  };
+  const helped = umapLayout(knn, options).coordinates;
+  allowHelperThreads(false);
+  let alone: Float32Array;
+  try {
+    alone = umapLayout(knn, options).coordinates;
+  } finally {
+    allowHelperThreads(true);
+  }
+  assert.ok(helped.every(Number.isFinite), "layout has non-finite values");
+  assert.deepEqual(helped, alone);
 });

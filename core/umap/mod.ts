@@ -8,7 +8,7 @@ import type { KnnGraph, Layout, ProgressCallback } from "../types.ts";
 import { createRandom } from "../random.ts";
 import { curveParameters } from "./ab_params.ts";
 import { fuzzyGraph } from "./fuzzy_graph.ts";
-import { optimizeLayout } from "./optimize_layout.ts";
+import { HALVES_ABOVE_ROWS, optimizeLayout } from "./optimize_layout.ts";
 import { rescale, spectralLayout, type SpectralTask } from "./spectral_init.ts";
 import { HelperThread } from "../knn/helper_thread.ts";
 import type { CsrGraph } from "./fuzzy_graph.ts";
@@ -116,15 +116,17 @@ export function startUmapLayout(
 
 /**
  * Starts the spectral layout of `graph` on a helper thread and returns a
- * function that waits for it. Without a helper, or when the helper's task
- * fails, the layout is computed on this thread, with the same result.
+ * function that waits for it. Graphs of up to HALVES_ABOVE_ROWS rows, too
+ * small to gain from a thread, start no helper. Without a helper, or when
+ * the helper's task fails, the layout is computed on this thread, with the
+ * same result.
  */
 function startSpectralLayout(
   graph: CsrGraph,
   seed: number,
 ): () => Float32Array {
   const inline = () => spectralLayout(graph, createRandom(seed));
-  const helper = HelperThread.open();
+  const helper = graph.n > HALVES_ABOVE_ROWS ? HelperThread.open() : undefined;
   if (helper === undefined) {
     const coordinates = inline();
     return () => coordinates;
