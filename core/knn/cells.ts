@@ -204,7 +204,13 @@ export function firstAbove(
   return low;
 }
 
-/** Assigns each row to its nearest centre, ties to the lower cell index. */
+/**
+ * Assigns each row to its nearest centre, the lowest-numbered one among
+ * equally near centres. The search starts at the row's current cell and
+ * skips every centre c with d(best, c) > 2 d(row, best), which the triangle
+ * inequality puts farther from the row than the best centre so far, so the
+ * result is that of a full scan with fewer distances.
+ */
 function assignRows(
   source: Float64Array,
   n: number,
@@ -213,10 +219,39 @@ function assignRows(
   cellCount: number,
   cellOfRow: Int32Array,
 ): void {
+  // Squared distances between centres, and the limit that prunes a centre.
+  const gaps = new Float64Array(cellCount * cellCount);
+  for (let c = 0; c < cellCount; c++) {
+    for (let other = c + 1; other < cellCount; other++) {
+      const squared = squaredDistanceAt(
+        centres,
+        c * dim,
+        centres,
+        other * dim,
+        dim,
+        Infinity,
+      );
+      gaps[c * cellCount + other] = squared;
+      gaps[other * cellCount + c] = squared;
+    }
+  }
+  const pruneFactor = 4 * (1 + BOUND_SLACK) ** 2;
+
   for (let row = 0; row < n; row++) {
-    let best = Infinity;
-    let bestCell = 0;
+    let bestCell = cellOfRow[row] as number;
+    let best = squaredDistanceAt(
+      source,
+      row * dim,
+      centres,
+      bestCell * dim,
+      dim,
+      Infinity,
+    );
     for (let c = 0; c < cellCount; c++) {
+      if (c === bestCell) continue;
+      if ((gaps[bestCell * cellCount + c] as number) > pruneFactor * best) {
+        continue;
+      }
       const squared = squaredDistanceAt(
         source,
         row * dim,
@@ -225,7 +260,7 @@ function assignRows(
         dim,
         best,
       );
-      if (squared < best) {
+      if (squared < best || (squared === best && c < bestCell)) {
         best = squared;
         bestCell = c;
       }
