@@ -299,6 +299,31 @@ Deno.test("default takes numeric columns except ids", async () => {
   assertEquals(Array.from(table.vectors.data), [0.5, 1.5, 2.5, 3.5]);
 });
 
+Deno.test("default picks a JSON array text column", async () => {
+  const table = await loadCsv(
+    'id,emb,activity,note\n1,"[1, 2.5, -3e-1]",4,"[x]"\n2,"[4,5,6]",7,n\n',
+  );
+  assertEquals(table.vectorColumns, ["emb"]);
+  assertEquals(table.vectors.dim, 3);
+  assertEquals(Array.from(table.vectors.data), [
+    1,
+    2.5,
+    -0.30000001192092896,
+    4,
+    5,
+    6,
+  ]);
+});
+
+Deno.test("default rejects two JSON array text columns", async () => {
+  const error = await assertRejects(
+    () => loadCsv('a,b\n"[1,2]","[3,4]"\n'),
+    InputError,
+    "2 text columns hold JSON arrays of numbers (a, b)",
+  );
+  assertEquals((error as InputError).status, 400);
+});
+
 Deno.test("default rejects two list columns", async () => {
   const ndjson = '{"a":[1,2],"b":[3,4]}\n';
   const error = await assertRejects(

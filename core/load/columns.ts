@@ -38,6 +38,25 @@ export function countRows(session: DuckDBSession, source: string): number {
   return Number(result.getChild("row_count")?.get(0) ?? 0);
 }
 
+/**
+ * Returns the first non-null value of a text column, or null when it has
+ * none. The default vector choice uses it to spot JSON-array text.
+ */
+export function firstText(
+  session: DuckDBSession,
+  tableName: string,
+  columnName: string,
+): string | null {
+  const column = quoteIdentifier(columnName);
+  const result = runQuery(
+    session,
+    `SELECT ${column} AS value FROM ${quoteIdentifier(tableName)} ` +
+      `WHERE ${column} IS NOT NULL LIMIT 1`,
+  );
+  const value = result.getChild("value")?.get(0);
+  return value === undefined || value === null ? null : String(value);
+}
+
 /** Returns the error for a table without rows, whatever its format. */
 export function noRowsError(fileName: string): InputError {
   return new InputError(`cannot load "${fileName}": the table has no rows`);

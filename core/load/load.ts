@@ -5,7 +5,12 @@ import { tableFromArrays, tableToIPC } from "apache-arrow";
 import { InputError, NotFoundError } from "../errors.ts";
 import { readAttributes } from "./attributes.ts";
 import { ingestArrowIpc } from "./arrow_ipc.ts";
-import { countRows, describeColumns, noRowsError } from "./columns.ts";
+import {
+  countRows,
+  describeColumns,
+  firstText,
+  noRowsError,
+} from "./columns.ts";
 import { ingestCsv } from "./csv.ts";
 import {
   createTableName,
@@ -138,7 +143,11 @@ function readTable(
     throw noRowsError(name);
   }
 
-  const source = resolveVectorSource(options.vectorSpec, columns);
+  const source = resolveVectorSource(
+    options.vectorSpec,
+    columns,
+    (column) => firstText(session, tableName, column),
+  );
   const { vectors, dropped, keptRows } = readVectors(
     session,
     tableName,

@@ -25,8 +25,9 @@ export type VectorSpec = { vector: string } | { features: string };
 export interface LoadOptions {
   /**
    * Without it, the vectors are the one LIST or ARRAY column of numbers, else
-   * a column named `embedding` or `vector`, else every numeric column except
-   * row ids such as `id` or `user_id` (see `resolveVectorSource`).
+   * a column named `embedding` or `vector`, else the one text column of JSON
+   * arrays of numbers, else every numeric column except row ids such as `id`
+   * or `user_id` (see `resolveVectorSource`).
    */
   vectorSpec?: VectorSpec;
   /**

@@ -37,7 +37,10 @@ const VECTOR_NAMES = ["embedding", "vector"];
  * 1. the one column whose type is a LIST or ARRAY of numbers, if there is
  *    exactly one;
  * 2. else a column named `embedding` or `vector` (in that order, any case);
- * 3. else every numeric column except row ids (`id`, `index`, `key`, `row`,
+ * 3. else the one text column whose first value is a JSON array of numbers,
+ *    as CSV files store embeddings, if `firstText` is given and there is
+ *    exactly one;
+ * 4. else every numeric column except row ids (`id`, `index`, `key`, `row`,
  *    `row_id`, `row_number` and names ending in `_id`, `_idx` or `Id`).
  *
  * Raises InputError with status 400 for a malformed spec or an unknown column,
@@ -46,8 +49,9 @@ const VECTOR_NAMES = ["embedding", "vector"];
 export function resolveVectorSource(
   spec: VectorSpec | undefined,
   columns: readonly ColumnInfo[],
+  firstText?: (columnName: string) => string | null,
 ): VectorSource {
-  if (spec === undefined) return chooseDefaultSource(columns);
+  if (spec === undefined) return chooseDefaultSource(columns, firstText);
   if ("vector" in spec) return resolveListColumn(spec.vector, columns);
   return { kind: "features", columns: resolveFeatures(spec.features, columns) };
 }
@@ -81,7 +85,14 @@ export function validateVectorSpec(spec: unknown): void {
   }
 }
 
-function chooseDefaultSource(columns: readonly ColumnInfo[]): VectorSource {
+/** Matches a JSON array of at least two numbers, as text. */
+const NUMBER_ARRAY =
+  /^\s*\[\s*-?[\d.]+(?:[eE][-+]?\d+)?(?:\s*,\s*-?[\d.]+(?:[eE][-+]?\d+)?)+\s*\]\s*$/;
+
+function chooseDefaultSource(
+  columns: readonly ColumnInfo[],
+  firstText?: (columnName: string) => string | null,
+): VectorSource {
   const listColumns = columns.filter((column) => isNumericList(column.sqlType));
   if (listColumns.length === 1) {
     return resolveListColumn(listColumns[0]!.name, columns);
@@ -100,6 +111,21 @@ function chooseDefaultSource(columns: readonly ColumnInfo[]): VectorSource {
         `(${listColumnNames(listColumns)}); name one with --vector`,
       { status: 400 },
     );
+  }
+
+  if (firstText !== undefined) {
+    const arrays = columns.filter((column) =>
+      column.sqlType === "VARCHAR" &&
+      NUMBER_ARRAY.test(firstText(column.name) ?? "")
+    );
+    if (arrays.length === 1) return resolveListColumn(arrays[0]!.name, columns);
+    if (arrays.length > 1) {
+      throw new InputError(
+        `cannot choose the vector column: ${arrays.length} text columns hold JSON arrays of numbers ` +
+          `(${listColumnNames(arrays)}); name one with --vector`,
+        { status: 400 },
+      );
+    }
   }
 
   const features = columns.filter(
