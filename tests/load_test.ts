@@ -319,7 +319,7 @@ Deno.test("default rejects two JSON array text columns", async () => {
   const error = await assertRejects(
     () => loadCsv('a,b\n"[1,2]","[3,4]"\n'),
     InputError,
-    "2 text columns hold JSON arrays of numbers (a, b)",
+    "2 text columns contain JSON arrays of numbers (a, b)",
   );
   assertEquals((error as InputError).status, 400);
 });

@@ -121,7 +121,7 @@ function chooseDefaultSource(
     if (arrays.length === 1) return resolveListColumn(arrays[0]!.name, columns);
     if (arrays.length > 1) {
       throw new InputError(
-        `cannot choose the vector column: ${arrays.length} text columns hold JSON arrays of numbers ` +
+        `cannot choose the vector column: ${arrays.length} text columns contain JSON arrays of numbers ` +
           `(${listColumnNames(arrays)}); name one with --vector`,
         { status: 400 },
       );
