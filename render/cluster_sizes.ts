@@ -45,8 +45,8 @@ export type ClusterSizesInput =
     | { readonly sizes: readonly ClusterSize[]; readonly labels?: undefined }
   );
 
-/** Maximum number of bars that get their count printed above them. */
-const MAX_VALUE_LABELS = 24;
+/** Band padding of the x scale, as a fraction of each band. */
+const BAND_PADDING = 0.15;
 /** Horizontal room each x-axis tick label needs, in pixels. */
 const TICK_SPACING = 26;
 
@@ -116,6 +116,12 @@ export function renderClusterSizes(input: ClusterSizesInput): string {
     .filter((bar, index) => index % tickStep === 0 || bar.name === "noise")
     .map((bar) => bar.name);
 
+  // Counts go above the bars only when the widest fits its bar, so they never
+  // overlap; the bars' tooltips give the counts either way.
+  const barWidth = (plotWidth / bars.length) * (1 - BAND_PADDING);
+  const valueLabels = estimateTextWidth(formatCount(maxCount), 10) + 2 <=
+    barWidth;
+
   const svg = Plot.plot({
     document,
     width: chart.width,
@@ -130,7 +136,7 @@ export function renderClusterSizes(input: ClusterSizesInput): string {
       ticks,
       label: "cluster",
       labelAnchor: "center",
-      padding: 0.15,
+      padding: BAND_PADDING,
     },
     // Counts are whole numbers, so small charts get no fractional ticks that would print twice.
     y: {
@@ -154,7 +160,7 @@ export function renderClusterSizes(input: ClusterSizesInput): string {
         fill: "color",
         title: "title",
       }),
-      ...(bars.length <= MAX_VALUE_LABELS
+      ...(valueLabels
         ? [
           Plot.text(bars, {
             x: "name",

@@ -647,6 +647,22 @@ Deno.test("cluster sizes from labels or sizes", () => {
   assert.equal(fromSizes, fromLabels);
 });
 
+Deno.test("cluster sizes counts only where they fit", () => {
+  const sizes = (bars: number) =>
+    Array.from({ length: bars }, (_, i) => ({ label: i - 1, count: 2650 + i }));
+  const countLabels = (svg: string) =>
+    (svg.match(/>2,6\d\d<\/text>/g) ?? []).length;
+  const few = renderClusterSizes({ sizes: sizes(4), width: 640, height: 400 });
+  assert.equal(countLabels(few), 4);
+  // 21 bars of 640 px leave each about 25 px, narrower than "2,670".
+  const many = renderClusterSizes({
+    sizes: sizes(21),
+    width: 640,
+    height: 400,
+  });
+  assert.equal(countLabels(many), 0);
+});
+
 Deno.test("cluster sizes by size order", () => {
   const text = allText(
     renderClusterSizes({
