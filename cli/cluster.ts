@@ -1,15 +1,16 @@
 import { InputError } from "../core/errors.ts";
 import { log } from "../core/log.ts";
 import { fitModel } from "../core/fit/pipeline.ts";
-import { resolveFitParams } from "../core/fit/params.ts";
+import { type FitParams, resolveFitParams } from "../core/fit/params.ts";
 import { closeDuckDB, loadFile } from "../core/load/mod.ts";
+import type { Vectors } from "../core/types.ts";
 import {
   pointsToArrow,
   pointsToCsv,
   pointsToJson,
 } from "../core/export/points.ts";
 import { helpText, type ParsedArgs } from "./args.ts";
-import { writeOutput } from "./output.ts";
+import { writeError, writeOutput } from "./output.ts";
 
 /**
  * Runs `cluster`: loads INPUT, fits HDBSCAN and UMAP in this process and
@@ -44,6 +45,12 @@ export async function runCluster(args: ParsedArgs): Promise<void> {
       input,
       rows: table.rowCount,
       dimensions: table.vectors.dim,
+      // The columns the vectors came from, so a wrong default choice shows.
+      columns: table.vectorColumns.length <= 8
+        ? table.vectorColumns.join(",")
+        : `${
+          table.vectorColumns.slice(0, 8).join(",")
+        },... (${table.vectorColumns.length} columns)`,
       dropped: table.dropped.length,
     });
     const fit = fitModel(table.vectors, params);
@@ -57,9 +64,11 @@ export async function runCluster(args: ParsedArgs): Promise<void> {
       log.warn("cluster.all_noise", {
         input,
         rows: fit.n,
-        hint:
-          `every row is noise at min_cluster_size ${params.hdbscan.minClusterSize}; lower --min-cluster-size, or pass --allow-single-cluster if the data is one group`,
+        hint: allNoiseHint(params, fit.model.minSamples),
       });
+    }
+    if (params.hdbscan.metric === "cosine") {
+      warnZeroRows(table.vectors, fit.labels);
     }
 
     const bytes = format === "csv"
@@ -79,6 +88,55 @@ export async function runCluster(args: ParsedArgs): Promise<void> {
   } finally {
     await closeDuckDB();
   }
+}
+
+/**
+ * Names the parameter that made every row noise: min_samples when it was
+ * given and, after clamping to rows - 1, exceeds min_cluster_size, else
+ * min_cluster_size.
+ */
+function allNoiseHint(params: FitParams, usedMinSamples: number): string {
+  const { minClusterSize, minSamples } = params.hdbscan;
+  if (minSamples === undefined || usedMinSamples <= minClusterSize) {
+    return `every row is noise at min_cluster_size ${minClusterSize}; lower --min-cluster-size, or pass --allow-single-cluster if the data is one group`;
+  }
+  const clamped = usedMinSamples < minSamples
+    ? ` (${minSamples} requested, clamped to rows - 1)`
+    : "";
+  return `every row is noise at min_samples ${usedMinSamples}${clamped}; lower --min-samples, or pass --allow-single-cluster if the data is one group`;
+}
+
+/**
+ * Writes one warning line to stderr when some rows are zero vectors (every
+ * component exactly 0). Under cosine they have no direction, so their
+ * distance is 1 to every other row and 0 to each other (core/distance.ts).
+ * A few of them end up as noise, but min_cluster_size or more of them can
+ * form a cluster of their own.
+ */
+function warnZeroRows(vectors: Vectors, labels: Int32Array): void {
+  const { data, n, dim } = vectors;
+  let zeroRows = 0;
+  let zeroNoise = 0;
+  for (let row = 0; row < n; row++) {
+    let isZero = true;
+    for (let j = row * dim; j < (row + 1) * dim; j++) {
+      if (data[j] !== 0) {
+        isZero = false;
+        break;
+      }
+    }
+    if (!isZero) continue;
+    zeroRows++;
+    if (labels[row]! < 0) zeroNoise++;
+  }
+  if (zeroRows === 0) return;
+  writeError(
+    `warning: ${zeroRows} of ${n} rows are zero vectors, which have no direction under --metric cosine; ` +
+      `${zeroNoise} of them are noise and ${
+        zeroRows - zeroNoise
+      } are in clusters. ` +
+      "Remove those rows or use --metric euclidean.",
+  );
 }
 
 function outputFormat(path: string): "csv" | "json" | "arrow" {

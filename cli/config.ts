@@ -1,6 +1,6 @@
 import { InputError } from "../core/errors.ts";
 import type { DatasetSource } from "../core/dataset/registry.ts";
-import type { FitParamsInput } from "../core/fit/params.ts";
+import { type FitParamsInput, resolveFitParams } from "../core/fit/params.ts";
 import type { LoadOptions } from "../core/load/mod.ts";
 import { normalizeFrameAncestors } from "../routes/embed.ts";
 
@@ -162,6 +162,7 @@ function readDataset(
   if (typeof entry.metric === "string") fit.metric = entry.metric;
   if (entry.allowSingleCluster === true) fit.allowSingleCluster = true;
   if (entry.umap === false) fit.umap = false;
+  checkFitParams(fit, `Data set "${entry.name}" (${where})`);
   const filePath = entry.path.startsWith("/")
     ? entry.path
     : folder + entry.path;
@@ -174,6 +175,23 @@ function readDataset(
     ? { file: entry.watch === true ? filePath : undefined, folder: watchFolder }
     : undefined;
   return { name: entry.name, path: filePath, load, fit, watch };
+}
+
+/**
+ * Validates a data set's fit parameters while the config is read, so an
+ * invalid value names the data set it belongs to. The data set resolves them
+ * again when it starts.
+ */
+function checkFitParams(fit: FitParamsInput, label: string): void {
+  try {
+    resolveFitParams(fit);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    throw new InputError(`${label}: ${error.message}`, {
+      status: 400,
+      cause: error,
+    });
+  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -28,6 +28,14 @@ export class NotReadyError extends Error {
   override name = "NotReadyError";
 }
 
+/**
+ * A request that the data set's current state rejects permanently, so a retry
+ * cannot help, such as an append to a data set whose load failed. (409)
+ */
+export class ConflictError extends Error {
+  override name = "ConflictError";
+}
+
 /** A write request without a valid token, or with writes turned off. (401, 403) */
 export class AuthError extends Error {
   override name = "AuthError";

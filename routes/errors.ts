@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import {
   AuthError,
+  ConflictError,
   InputError,
   NotFoundError,
   NotReadyError,
@@ -19,6 +20,7 @@ export function statusOf(error: unknown): ContentfulStatusCode {
   if (error instanceof InputError) return error.status;
   if (error instanceof NotFoundError) return 404;
   if (error instanceof AuthError) return error.status;
+  if (error instanceof ConflictError) return 409;
   if (error instanceof NotReadyError) return 503;
   return 500;
 }

@@ -184,3 +184,134 @@ Deno.test("cluster cli errors name the problem", async () => {
     assertStringIncludes(stderr, named);
   }
 });
+
+/** Writes the first `rows` rows of blobs_2k.csv plus `zeroRows` all-zero rows to a temporary CSV file. */
+async function writeBlobsWithZeroRows(
+  rows: number,
+  zeroRows: number,
+): Promise<string> {
+  const lines = Deno.readTextFileSync(`${REFERENCE}blobs_2k.csv`).trim()
+    .split("\n");
+  const width = lines[0]!.split(",").length;
+  const zero = Array.from({ length: width }, () => "0").join(",");
+  const path = await Deno.makeTempFile({ suffix: ".csv" });
+  await Deno.writeTextFile(
+    path,
+    [...lines.slice(0, rows + 1), ...Array(zeroRows).fill(zero)].join("\n") +
+      "\n",
+  );
+  return path;
+}
+
+/** Returns the "hint" of the cluster.all_noise log record in `stderr`, or undefined. */
+function allNoiseHint(stderr: string): string | undefined {
+  for (const line of stderr.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    const record = JSON.parse(line);
+    if (record.event === "cluster.all_noise") return record.hint;
+  }
+  return undefined;
+}
+
+Deno.test("cluster cli all-noise hint names min_samples", async () => {
+  const input = await writeBlobsWithZeroRows(300, 0);
+  const out = await Deno.makeTempFile({ suffix: ".csv" });
+  try {
+    const bySamples = await runCluster([
+      input,
+      "--features",
+      "x0..x7",
+      "--min-samples",
+      "100000",
+      "--no-umap",
+      "--out",
+      out,
+    ]);
+    assertEquals(bySamples.code, 0, bySamples.stderr);
+    const samplesHint = allNoiseHint(bySamples.stderr);
+    assert(samplesHint, `no all-noise hint in ${bySamples.stderr}`);
+    assertStringIncludes(samplesHint, "min_samples 299");
+    assertStringIncludes(samplesHint, "100000 requested");
+    assertStringIncludes(samplesHint, "--min-samples");
+    assert(
+      !samplesHint.includes("min_cluster_size"),
+      `hint blames min_cluster_size: ${samplesHint}`,
+    );
+
+    // A min_cluster_size above the row count stays the named cause.
+    const bySize = await runCluster([
+      input,
+      "--features",
+      "x0..x7",
+      "--min-cluster-size",
+      "400",
+      "--min-samples",
+      "100000",
+      "--no-umap",
+      "--out",
+      out,
+    ]);
+    assertEquals(bySize.code, 0, bySize.stderr);
+    const sizeHint = allNoiseHint(bySize.stderr);
+    assert(sizeHint, `no all-noise hint in ${bySize.stderr}`);
+    assertStringIncludes(sizeHint, "min_cluster_size 400");
+  } finally {
+    await Deno.remove(input);
+    await Deno.remove(out);
+  }
+});
+
+Deno.test("cluster cli warns of cosine zero rows", async () => {
+  const out = await Deno.makeTempFile({ suffix: ".csv" });
+  const few = await writeBlobsWithZeroRows(300, 5);
+  const many = await writeBlobsWithZeroRows(300, 30);
+  try {
+    const cases = [
+      { input: few, expected: "5 of 305 rows are zero vectors", noise: 5 },
+      { input: many, expected: "30 of 330 rows are zero vectors", noise: 0 },
+    ];
+    for (const { input, expected, noise } of cases) {
+      const { code, stderr } = await runCluster([
+        input,
+        "--features",
+        "x0..x7",
+        "--metric",
+        "cosine",
+        "--no-umap",
+        "--out",
+        out,
+      ]);
+      assertEquals(code, 0, stderr);
+      const warnings = stderr.split("\n").filter((line) =>
+        line.startsWith("warning:")
+      );
+      assertEquals(warnings.length, 1, stderr);
+      assertStringIncludes(warnings[0]!, expected);
+      assertStringIncludes(warnings[0]!, "--metric cosine");
+      assertStringIncludes(warnings[0]!, `${noise} of them are noise`);
+
+      // The counts in the warning match the labels written to --out.
+      const labels = readColumn(out, "label");
+      const zeroLabels = labels.subarray(300);
+      assertEquals(zeroLabels.filter((label) => label < 0).length, noise);
+    }
+
+    const euclidean = await runCluster([
+      few,
+      "--features",
+      "x0..x7",
+      "--no-umap",
+      "--out",
+      out,
+    ]);
+    assertEquals(euclidean.code, 0, euclidean.stderr);
+    assert(
+      !euclidean.stderr.includes("zero vectors"),
+      `warning under euclidean: ${euclidean.stderr}`,
+    );
+  } finally {
+    await Deno.remove(few);
+    await Deno.remove(many);
+    await Deno.remove(out);
+  }
+});

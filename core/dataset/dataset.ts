@@ -1,4 +1,4 @@
-import { InputError, NotReadyError } from "../errors.ts";
+import { ConflictError, InputError, NotReadyError } from "../errors.ts";
 import { log } from "../log.ts";
 import { fitInWorker } from "../fit/run_in_worker.ts";
 import {
@@ -155,7 +155,8 @@ export class Dataset {
     return this.#exclusive(async () => {
       const { store, snapshot, model } = this;
       if (!store || !snapshot || !model) {
-        throw new NotReadyError(
+        throw this.#notFittedError(
+          "take appended rows",
           `Data set "${this.name}" is not ready for appends yet (${this.status}); retry after its first fit`,
         );
       }
@@ -240,7 +241,8 @@ export class Dataset {
    */
   requestRefit(reason: string): { queued: boolean } {
     if (!this.snapshot) {
-      throw new NotReadyError(
+      throw this.#notFittedError(
+        "refit",
         `Data set "${this.name}" is still on its first fit; a refit can follow once it is ready`,
       );
     }
@@ -482,6 +484,25 @@ export class Dataset {
     const run = this.#queue.then(task, task);
     this.#queue = run.catch(() => {});
     return run;
+  }
+
+  /**
+   * Builds the error for a request that needs the first fit. A data set whose
+   * load or first fit failed stays failed until the server restarts, so it gets
+   * a ConflictError (409) with the cause. One still loading or fitting gets a
+   * NotReadyError (503) with `notReadyMessage`, which the client may retry.
+   */
+  #notFittedError(action: string, notReadyMessage: string): Error {
+    if (this.status !== "failed") return new NotReadyError(notReadyMessage);
+    const cause = (this.error?.message ?? "unknown error").replace(/\.$/, "");
+    // NOTE: FileWatcher.start() returns without watching when the first fit
+    // failed, so rewriting a watched file does not load the data set again.
+    return new ConflictError(
+      `Data set "${this.name}" failed to load, so it cannot ${action}: ${cause}. ` +
+        "Fix the input file, its path or its options, then restart the server to load it again. " +
+        "A watched file is not reloaded after a failed load.",
+      { cause: this.error },
+    );
   }
 
   #fail(error: unknown): void {

@@ -85,10 +85,16 @@ export function resolveFitParams(input: FitParamsInput): FitParams {
   };
 }
 
+/**
+ * Rejects a value that is not a safe integer (at most 2^53 - 1) or is below
+ * `min`. A float64 cannot hold every integer above that, and values such as
+ * 1e99 would pass a plain integer check.
+ */
 function requireInteger(name: string, value: number, min: number): void {
-  if (!Number.isInteger(value) || value < min) {
-    throw new InputError(`Invalid ${name} ${value}: use an integer >= ${min}`, {
-      status: 400,
-    });
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new InputError(
+      `Invalid ${name} ${value}: use an integer from ${min} to ${Number.MAX_SAFE_INTEGER}`,
+      { status: 400 },
+    );
   }
 }

@@ -1,0 +1,161 @@
+/**
+ * Validation of fit parameters from the command line and from a config file:
+ * integers beyond 2^53 - 1 are rejected like fractions, and a config file's
+ * invalid value names the data set it belongs to.
+ */
+import { assert, assertEquals, assertStringIncludes } from "./_assert.ts";
+import { readConfig } from "../cli/config.ts";
+import { InputError } from "../core/errors.ts";
+import { resolveFitParams } from "../core/fit/params.ts";
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const BLOBS = new URL("./fixtures/reference/blobs_2k.csv", import.meta.url)
+  .pathname;
+
+async function runCli(
+  args: string[],
+): Promise<{ code: number; stderr: string }> {
+  const command = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-sys",
+      MAIN,
+      ...args,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const { code, stderr } = await command.output();
+  return { code, stderr: new TextDecoder().decode(stderr) };
+}
+
+/** Returns the InputError that `run` throws, failing the test if it throws none or another error. */
+function inputErrorOf(run: () => unknown): InputError {
+  try {
+    run();
+  } catch (error) {
+    assert(error instanceof InputError, `unexpected error: ${error}`);
+    return error;
+  }
+  throw new Error("expected an InputError, but none was thrown");
+}
+
+Deno.test("fit params reject unsafe integers", () => {
+  const cases: [number, string][] = [
+    [1e99, "1e+99"],
+    [2 ** 53, String(2 ** 53)],
+    [2.5, "2.5"],
+    [Infinity, "Infinity"],
+    [NaN, "NaN"],
+  ];
+  for (const [value, shown] of cases) {
+    const size = inputErrorOf(() =>
+      resolveFitParams({ minClusterSize: value })
+    );
+    assertEquals(size.status, 400);
+    assertStringIncludes(size.message, `Invalid min_cluster_size ${shown}`);
+    assertStringIncludes(size.message, "use an integer from 2 to");
+
+    const samples = inputErrorOf(() => resolveFitParams({ minSamples: value }));
+    assertEquals(samples.status, 400);
+    assertStringIncludes(samples.message, `Invalid min_samples ${shown}`);
+  }
+});
+
+Deno.test("fit params accept largest safe integer", () => {
+  const params = resolveFitParams({
+    minClusterSize: Number.MAX_SAFE_INTEGER,
+    minSamples: Number.MAX_SAFE_INTEGER,
+  });
+  assertEquals(params.hdbscan.minClusterSize, Number.MAX_SAFE_INTEGER);
+  assertEquals(params.hdbscan.minSamples, Number.MAX_SAFE_INTEGER);
+});
+
+Deno.test("cluster cli rejects 1e99 sizes", async () => {
+  const out = await Deno.makeTempFile({ suffix: ".csv" });
+  try {
+    for (const flag of ["--min-cluster-size", "--min-samples"]) {
+      const { code, stderr } = await runCli([
+        "cluster",
+        BLOBS,
+        "--features",
+        "x*",
+        "--no-umap",
+        flag,
+        "1e99",
+        "--out",
+        out,
+      ]);
+      assertEquals(code, 2, `${flag} 1e99: ${stderr}`);
+      assertStringIncludes(stderr, "1e+99");
+      assertStringIncludes(stderr, flag.slice(2).replaceAll("-", "_"));
+    }
+  } finally {
+    await Deno.remove(out);
+  }
+});
+
+Deno.test("config value errors name data set", async () => {
+  const folder = await Deno.makeTempDir({ prefix: "clusterscope-config-" });
+  try {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ minClusterSize: 0 }, "Invalid min_cluster_size 0"],
+      [{ minSamples: 1e99 }, "Invalid min_samples 1e+99"],
+      [{ metric: "manhattan" }, 'Invalid metric "manhattan"'],
+      [{ minDist: 3 }, "Invalid min_dist 3"],
+    ];
+    for (const [values, expected] of cases) {
+      const path = `${folder}/config.json`;
+      await Deno.writeTextFile(
+        path,
+        JSON.stringify({
+          datasets: [
+            { name: "first", path: "first.csv" },
+            { name: "second", path: "second.csv", ...values },
+          ],
+        }),
+      );
+      const error = await readConfig(path).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      assert(
+        error instanceof InputError,
+        `${JSON.stringify(values)}: ${error}`,
+      );
+      assertEquals(error.status, 400);
+      assertStringIncludes(error.message, 'Data set "second"');
+      assertStringIncludes(error.message, `datasets[1] of "${path}"`);
+      assertStringIncludes(error.message, expected);
+    }
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
+
+Deno.test("config accepts valid fit values", async () => {
+  const folder = await Deno.makeTempDir({ prefix: "clusterscope-config-" });
+  try {
+    const path = `${folder}/config.json`;
+    await Deno.writeTextFile(
+      path,
+      JSON.stringify({
+        datasets: [{
+          name: "users",
+          path: "users.csv",
+          minClusterSize: 20,
+          minSamples: 5,
+          metric: "cosine",
+        }],
+      }),
+    );
+    const config = await readConfig(path);
+    assertEquals(config.datasets[0]!.fit.minClusterSize, 20);
+    assertEquals(config.datasets[0]!.fit.minSamples, 5);
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
