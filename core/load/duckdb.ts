@@ -138,17 +138,25 @@ function packageFilePath(fileName: string): string {
 
 /**
  * Returns the message of a DuckDB error. Insert calls report errors as JSON
- * with an `exception_message` field, and queries report plain text.
+ * with an `exception_message` field, and queries report plain text. The
+ * excerpt of the failed SQL that DuckDB appends (`LINE 1: CREATE TABLE ...`
+ * and a caret line) is removed, because it shows internal table and file
+ * names.
  */
 export function duckdbMessage(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   try {
     const parsed = JSON.parse(text);
     if (typeof parsed?.exception_message === "string") {
-      return parsed.exception_message;
+      return removeSqlExcerpt(parsed.exception_message);
     }
   } catch {
     // Plain text, not JSON.
   }
-  return text;
+  return removeSqlExcerpt(text);
+}
+
+function removeSqlExcerpt(message: string): string {
+  return message.replace(/\n+LINE \d+:[^\n]*(\n[ \t]*\^[ \t]*)?\s*$/, "")
+    .trimEnd();
 }
