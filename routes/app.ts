@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { DatasetRegistry } from "../core/dataset/registry.ts";
 import { NotFoundError } from "../core/errors.ts";
@@ -85,14 +86,42 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.route("/", embedRoutes(registry));
   app.route("/", pageRoutes(registry));
 
-  app.notFound((c) =>
-    handleError(
+  app.notFound((c) => {
+    // A path that exists for other methods gets 405 and the methods it takes.
+    const allowed = allowedMethods(app, c.req.path);
+    if (allowed.length > 0 && !allowed.includes(c.req.method)) {
+      c.header("allow", allowed.join(", "));
+      return handleError(
+        new HTTPException(405, {
+          message:
+            `Method ${c.req.method} is not allowed at ${c.req.path}; use ${
+              allowed.join(" or ")
+            }`,
+        }),
+        c,
+      );
+    }
+    return handleError(
       new NotFoundError(
         `No page at ${c.req.path}; the list of data sets is at /`,
       ),
       c,
-    )
-  );
+    );
+  });
   app.onError(handleError);
   return app;
+}
+
+/** Methods that the app's routes answer. */
+const ROUTE_METHODS = ["GET", "POST"];
+
+/**
+ * Lists the methods with a route of their own for `path`. Middleware is
+ * registered for every method, so a method counts when it matches more
+ * handlers than a method without routes does.
+ */
+function allowedMethods(app: Hono<AppEnv>, path: string): string[] {
+  const count = (method: string) => app.router.match(method, path)[0].length;
+  const shared = count("PROBE");
+  return ROUTE_METHODS.filter((method) => count(method) > shared);
 }

@@ -98,6 +98,20 @@ Deno.test({
         assertStringIncludes(text, "failed");
       });
 
+      await t.step("wrong method gets 405 with allow", async () => {
+        const refit = await get("/api/d/sample/refit");
+        assertEquals(refit.status, 405);
+        assertEquals(refit.headers.get("allow"), "POST");
+        assertStringIncludes((await refit.json()).error, "use POST");
+        const chart = await get("/d/sample/scatter.svg", { method: "POST" });
+        assertEquals(chart.status, 405);
+        assertEquals(chart.headers.get("allow"), "GET");
+        await chart.body?.cancel();
+        const nowhere = await get("/no/such/page", { method: "POST" });
+        assertEquals(nowhere.status, 404);
+        await nowhere.body?.cancel();
+      });
+
       await t.step("healthz", async () => {
         const response = await get("/healthz");
         assertEquals(response.status, 200);
