@@ -112,7 +112,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   return app;
 }
 
-/** Methods that the app's routes answer. */
+/** HTTP methods that the app's routes use. */
 const ROUTE_METHODS = ["GET", "POST"];
 
 /**
