@@ -9,7 +9,8 @@
  * - fit: the whole fit (kNN, HDBSCAN with min_cluster_size 15, UMAP) of
  *   generated blobs of 32 dimensions, each run in a fresh process under GNU
  *   time, whose report gives the process's peak resident memory. Medians
- *   over the runs, and the growth exponent between 50k and 200k rows.
+ *   over the runs, the growth exponent between 50k and 200k rows, and the
+ *   resident memory when each stage ends.
  * - perf50k: HDBSCAN (min_cluster_size 50) on perf_50k.parquet as
  *   `deno task cluster --no-umap` runs it: time, and adjusted Rand index
  *   against the reference labels.
@@ -98,6 +99,7 @@ async function fitSection(): Promise<void> {
     "| rows x 32 | kNN (s) | HDBSCAN (s) | UMAP (s) | whole fit (s) | peak memory (MiB) |",
   );
   print("| ---: | ---: | ---: | ---: | ---: | ---: |");
+  const memoryRows: string[] = [];
   const totals = new Map<number, number>();
   const peaks = new Map<number, number>();
   for (const n of sizes) {
@@ -115,7 +117,20 @@ async function fitSection(): Promise<void> {
         mebibytes(peaks.get(n)!)
       } |`,
     );
+    memoryRows.push(
+      `| ${n.toLocaleString("en")} | ${mebibytes(stage("dataBytes"))} | ${
+        mebibytes(stage("knnBytes"))
+      } | ${mebibytes(stage("hdbscanBytes"))} | ${
+        mebibytes(stage("umapBytes"))
+      } | ${mebibytes(peaks.get(n)!)} |`,
+    );
   }
+  print();
+  print(
+    "| rows x 32 | resident after data (MiB) | after kNN and UMAP's graph | after HDBSCAN | after UMAP | peak (MiB) |",
+  );
+  print("| ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const row of memoryRows) print(row);
   const small = totals.get(50_000);
   const large = totals.get(200_000);
   if (small !== undefined && large !== undefined) {
@@ -446,14 +461,29 @@ function hasGnuTime(): boolean {
 }
 
 /** Runs the child side of {@link inChild}: one measurement, printed as one JSON line. */
+/** Returns the process's resident set size in bytes. */
+function rss(): number {
+  return Deno.memoryUsage().rss;
+}
+
 async function runChild(args: string[]): Promise<void> {
   const [kind, size] = args;
   if (kind === "fit") {
     const vectors = generatedBlobs(Number(size));
+    // Resident memory when each stage ends. Freed memory rarely goes back to
+    // the system, so each figure is close to the peak up to that point.
+    const resident: Record<string, number> = { dataBytes: rss() };
+    const onProgress = (_fraction: number, stage: string) => {
+      if (stage === "clustering") resident.knnBytes ??= rss();
+      if (stage === "layout") resident.hdbscanBytes ??= rss();
+    };
     const start = performance.now();
-    const fit = fitModel(vectors, resolveFitParams({ minClusterSize: 15 }));
+    const fit = fitModel(vectors, resolveFitParams({ minClusterSize: 15 }), {
+      onProgress,
+    });
     const total = performance.now() - start;
-    print(JSON.stringify({ ...fit.timings, total }));
+    resident.umapBytes = rss();
+    print(JSON.stringify({ ...fit.timings, total, ...resident }));
     return;
   }
   const perf = await perf50k();
