@@ -17,8 +17,9 @@
  * - recall: recall at k = 15 of the approximate builder against the exact
  *   one, on 20,000-row tables and on the whole of perf_50k.
  * - largek: the exact search against NN-descent on all of perf_50k at
- *   k = 50 (min_cluster_size 50), and the exact search at k = 500 (the
- *   notebook's min_cluster_size), where NN-descent takes minutes.
+ *   k = 15 and k = 50 (min_cluster_size 50), and the exact search at
+ *   k = 500 (the notebook's min_cluster_size), where NN-descent takes
+ *   minutes.
  * - digits: our UMAP against umap-js's own fit on the 1,797 digits, time
  *   and trustworthiness (k = 15; umap-learn reaches 0.9871).
  * - cluster: `deno task cluster` on users.parquet against umap-js's default
