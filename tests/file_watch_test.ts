@@ -1,7 +1,8 @@
 /** Tests of the watched file sources: a growing CSV and a folder that receives new files. */
-import { assertEquals } from "./_assert.ts";
+import { assert, assertEquals } from "./_assert.ts";
 import { FIXTURES } from "./_fixtures.ts";
 import { Dataset } from "../core/dataset/dataset.ts";
+import { DatasetRegistry } from "../core/dataset/registry.ts";
 import { setLogSink } from "../core/log.ts";
 import { FileWatcher } from "../core/stream/file_watch.ts";
 
@@ -129,6 +130,59 @@ Deno.test({
       watcher.stop();
       dataset.close();
       setLogSink(restore);
+      await Deno.remove(folder, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "failed watched data set loads when file appears",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const folder = await Deno.makeTempDir();
+    const path = `${folder}/later.csv`;
+    const records: Record<string, unknown>[] = [];
+    const previousSink = setLogSink((record) => records.push(record));
+    const registry = new DatasetRegistry();
+    try {
+      const failed = registry.add({
+        name: "later",
+        path,
+        load: { vectorSpec: { features: "x0..x7" } },
+        fit: { minClusterSize: 15, nNeighbors: 10, umap: false },
+        watch: { file: path, intervalMs: 20 },
+      });
+      await failed.ready;
+      assertEquals(failed.status, "failed");
+
+      await Deno.writeTextFile(path, csv(ROWS.slice(0, 300)));
+      const deadline = Date.now() + 30_000;
+      while (registry.get("later") === failed && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const reloaded = registry.get("later");
+      assert(reloaded !== failed, "the data set was not loaded again");
+      await reloaded.ready;
+      assertEquals(reloaded.status, "ready");
+      assertEquals(failed.closed, true);
+      assert(
+        records.some((record) => record.event === "dataset.reload"),
+        "no dataset.reload log line",
+      );
+
+      // The new data set watches the file too; let it start before cleanup.
+      while (
+        !records.some((record) => record.event === "watch.start") &&
+        Date.now() < deadline
+      ) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert(
+        records.some((record) => record.event === "watch.start"),
+        "the loaded data set does not watch its file",
+      );
+    } finally {
+      registry.close();
+      setLogSink(previousSink);
       await Deno.remove(folder, { recursive: true });
     }
   },

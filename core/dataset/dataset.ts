@@ -488,19 +488,19 @@ export class Dataset {
 
   /**
    * Builds the error for a request that needs the first fit. A data set whose
-   * load or first fit failed stays failed until the server restarts, so it gets
-   * a ConflictError (409) with the cause. One still loading or fitting gets a
-   * NotReadyError (503) with `notReadyMessage`, which the client may retry.
+   * load or first fit failed stays failed, so it gets a ConflictError (409)
+   * with the cause. For a watched file, the registry loads a new data set when
+   * the file changes. One still loading or fitting gets a NotReadyError (503)
+   * with `notReadyMessage`, which the client may retry.
    */
   #notFittedError(action: string, notReadyMessage: string): Error {
     if (this.status !== "failed") return new NotReadyError(notReadyMessage);
     const cause = (this.error?.message ?? "unknown error").replace(/\.$/, "");
-    // NOTE: FileWatcher.start() returns without watching when the first fit
-    // failed, so rewriting a watched file does not load the data set again.
+    const next = this.source.watch && this.source.path !== undefined
+      ? "Fix or rewrite the watched file, and the data set loads again when it changes."
+      : "Fix the input file, its path or its options, then restart the server to load it again.";
     return new ConflictError(
-      `Data set "${this.name}" failed to load, so it cannot ${action}: ${cause}. ` +
-        "Fix the input file, its path or its options, then restart the server to load it again. " +
-        "A watched file is not reloaded after a failed load.",
+      `Data set "${this.name}" failed to load, so it cannot ${action}: ${cause}. ${next}`,
       { cause: this.error },
     );
   }
