@@ -20,6 +20,18 @@ export const CLUSTER_PALETTE: readonly string[] = Object.freeze([
   "#9a6b2f", // brown
   "#6f8f1a", // olive
   "#b08600", // ochre
+  // Ids 10 to 19: each at least as far from every other entry and from the
+  // noise grey, in OKLab, as the first ten are from each other.
+  "#926286", // mauve
+  "#6e8cd8", // light blue
+  "#d0717f", // rose
+  "#457d5b", // pine
+  "#b379bf", // orchid
+  "#547593", // slate
+  "#6b9a70", // sage
+  "#228abe", // cerulean
+  "#b47e5f", // clay
+  "#2c841d", // grass
 ]);
 
 /** Neutral grey for noise (label -1), with no hue so no cluster is mistaken for it. */
@@ -37,7 +49,7 @@ export const NOISE_LABEL = -1;
  * ```ts
  * import { clusterColor, NOISE_COLOR } from "./palette.ts";
  * clusterColor(-1) === NOISE_COLOR; // true
- * clusterColor(3) === clusterColor(13); // true, the palette has 10 colours
+ * clusterColor(3) === clusterColor(23); // true, the palette has 20 colours
  * ```
  */
 export function clusterColor(label: number): string {

@@ -335,6 +335,45 @@ Deno.test("palette colours are distinct", () => {
   assert.equal(new Set(colours).size, colours.length);
 });
 
+Deno.test("palette colours far apart in OKLab", () => {
+  const colours = [...CLUSTER_PALETTE, NOISE_COLOR];
+  let closest = { distance: Infinity, pair: "" };
+  for (let i = 0; i < colours.length; i++) {
+    for (let j = i + 1; j < colours.length; j++) {
+      const distance = Math.hypot(
+        ...oklab(colours[i]!).map((value, t) => value - oklab(colours[j]!)[t]!),
+      );
+      if (distance < closest.distance) {
+        closest = { distance, pair: `${colours[i]} and ${colours[j]}` };
+      }
+    }
+  }
+  // The first ten colours are 0.068 apart at the closest.
+  assert.ok(closest.distance >= 0.065, `${closest.pair}: ${closest.distance}`);
+});
+
+/** Converts a #rrggbb colour to OKLab (L, a, b). */
+function oklab(hex: string): number[] {
+  const [r, g, b] = [1, 3, 5].map((i) =>
+    parseInt(hex.slice(i, i + 2), 16) / 255
+  )
+    .map((c) => c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+  const l = Math.cbrt(
+    0.4122214708 * r! + 0.5363325363 * g! + 0.0514459929 * b!,
+  );
+  const m = Math.cbrt(
+    0.2119034982 * r! + 0.6806995451 * g! + 0.1073969566 * b!,
+  );
+  const s = Math.cbrt(
+    0.0883024619 * r! + 0.2817188376 * g! + 0.6299787005 * b!,
+  );
+  return [
+    0.2104542553 * l + 0.7936177850 * m - 0.0040720468 * s,
+    1.9779984951 * l - 2.4285922050 * m + 0.4505937099 * s,
+    0.0259040371 * l + 0.7827717662 * m - 0.8086757660 * s,
+  ];
+}
+
 function relativeLuminance(hex: string): number {
   const channels = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
     .map((c) => c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
