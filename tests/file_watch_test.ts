@@ -85,6 +85,41 @@ Deno.test({
 });
 
 Deno.test({
+  name: "file watch keeps rows written during first fit",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const restore = setLogSink(() => {});
+    const folder = await Deno.makeTempDir();
+    const path = `${folder}/rows.csv`;
+    await Deno.writeTextFile(path, csv(ROWS.slice(0, 300)));
+    const dataset = watchedDataset(path);
+    const watcher = new FileWatcher(dataset, {
+      file: path,
+      intervalMs: 60_000,
+    });
+    try {
+      // Rows arrive after the load has read the file, while the fit runs.
+      while (dataset.store === null && dataset.status !== "failed") {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await Deno.writeTextFile(path, csv(ROWS.slice(300, 305), false), {
+        append: true,
+      });
+      await watcher.start();
+      assertEquals(dataset.snapshot!.rowCount, 300);
+      await watcher.poll();
+      assertEquals(dataset.snapshot!.rowCount, 305);
+    } finally {
+      watcher.stop();
+      dataset.close();
+      setLogSink(restore);
+      await Deno.remove(folder, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
   name: "folder watch appends new files once stable",
   sanitizeResources: false,
   sanitizeOps: false,

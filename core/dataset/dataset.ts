@@ -103,6 +103,11 @@ export class Dataset {
   progress = { fraction: 0, stage: "loading" };
   error: Error | null = null;
   store: RowStore | null = null;
+  /**
+   * Bytes of the file that the first load read, so a watcher appends what
+   * came after them, even when the file grew during the first fit.
+   */
+  loadedBytes: number | undefined;
   snapshot: Snapshot | null = null;
   model: FittedModel | null = null;
   /** Reason of the refit in progress, or null. */
@@ -270,6 +275,7 @@ export class Dataset {
         )
         : await loadFile(this.source.path!, this.source.load);
       this.store = storeFromTable(table);
+      this.loadedBytes = table.byteLength;
       this.#appendSpec = this.source.load.vectorSpec ?? inferSpec(this.store);
       this.#dataHash = await hashParts([bytesOf(table.vectors.data)]);
       log.info("dataset.load.done", {

@@ -103,7 +103,15 @@ async function loadWithSession(
   const maskName = `${tableName}_keep`;
   try {
     await ingest(session, bytes, tableName, name, format);
-    return readTable(session, tableName, maskName, name, format, options);
+    const table = readTable(
+      session,
+      tableName,
+      maskName,
+      name,
+      format,
+      options,
+    );
+    return { ...table, byteLength: bytes.length };
   } finally {
     runQuery(session, `DROP TABLE IF EXISTS ${quoteIdentifier(tableName)}`);
     runQuery(session, `DROP TABLE IF EXISTS ${quoteIdentifier(maskName)}`);
@@ -136,7 +144,7 @@ function readTable(
   name: string,
   format: TableFormat,
   options: LoadOptions,
-): LoadedTable {
+): Omit<LoadedTable, "byteLength"> {
   const columns = describeColumns(session, tableName);
   const inputRowCount = countRows(session, quoteIdentifier(tableName));
   if (inputRowCount === 0) {

@@ -104,6 +104,8 @@ export interface DroppedRow {
 export interface LoadedTable {
   /** The file name given to `loadBytes`, or the base name of the path. */
   name: string;
+  /** Size of the input that was read, in bytes. */
+  byteLength: number;
   format: TableFormat;
   /** Rows kept, which is the input rows minus `dropped`. */
   rowCount: number;

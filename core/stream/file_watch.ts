@@ -60,7 +60,10 @@ export class FileWatcher {
     ) return;
     const { file, folder } = this.#options;
     if (file) {
-      this.#offset = (await Deno.stat(file)).size;
+      // Rows written while the first load and fit ran come after the bytes
+      // that load read, so the watcher starts there, not at today's size.
+      this.#offset = this.#dataset.loadedBytes ??
+        (await Deno.stat(file)).size;
       if (formatOf(file) === "csv") this.#header = await readHeader(file);
     }
     if (folder) {
