@@ -34,6 +34,7 @@ import {
   assert,
   assertEquals,
   assertRejects,
+  assertStringIncludes,
   assertThrows,
 } from "./_assert.ts";
 import { FIXTURES } from "./_fixtures.ts";
@@ -313,6 +314,16 @@ Deno.test("default picks a JSON array text column", async () => {
     5,
     6,
   ]);
+});
+
+Deno.test("default picks a JSON array column starting with NaN", async () => {
+  const error = await assertRejects(
+    () => loadCsv('id,emb,activity\n1,"[NaN, 2]",4\n2,"[+4,5]",7\n'),
+    InputError,
+  );
+  assertStringIncludes((error as InputError).message, "emb");
+  const table = await loadCsv('emb,activity\n"[+4, 5]",1\n"[6, 7]",2\n');
+  assertEquals(table.vectorColumns, ["emb"]);
 });
 
 Deno.test("default rejects two JSON array text columns", async () => {

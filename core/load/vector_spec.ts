@@ -85,9 +85,16 @@ export function validateVectorSpec(spec: unknown): void {
   }
 }
 
-/** Matches a JSON array of at least two numbers, as text. */
-const NUMBER_ARRAY =
-  /^\s*\[\s*-?[\d.]+(?:[eE][-+]?\d+)?(?:\s*,\s*-?[\d.]+(?:[eE][-+]?\d+)?)+\s*\]\s*$/;
+/**
+ * Matches text that looks like an array of at least two numbers. It also
+ * takes NaN, Infinity, null and a leading "+", which the vector reader then
+ * reports or reads, so one bad first value does not hide the column.
+ */
+const NUMBER_ARRAY = (() => {
+  const value = String
+    .raw`(?:[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|NaN|[-+]?Infinity|null)`;
+  return new RegExp(String.raw`^\s*\[\s*${value}(?:\s*,\s*${value})+\s*\]\s*$`);
+})();
 
 function chooseDefaultSource(
   columns: readonly ColumnInfo[],
