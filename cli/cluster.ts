@@ -46,10 +46,10 @@ export async function runCluster(args: ParsedArgs): Promise<void> {
       rows: table.rowCount,
       dimensions: table.vectors.dim,
       // The columns the vectors came from, so a wrong default choice shows.
-      columns: table.vectorColumns.length <= 8
+      columns: table.vectorColumns.length <= 16
         ? table.vectorColumns.join(",")
         : `${
-          table.vectorColumns.slice(0, 8).join(",")
+          table.vectorColumns.slice(0, 16).join(",")
         },... (${table.vectorColumns.length} columns)`,
       dropped: table.dropped.length,
     });

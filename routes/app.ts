@@ -116,12 +116,14 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
 const ROUTE_METHODS = ["GET", "POST"];
 
 /**
- * Lists the methods with a route of their own for `path`. Middleware is
- * registered for every method, so a method counts when it matches more
- * handlers than a method without routes does.
+ * Lists the methods with a route of their own for `path`, with HEAD after
+ * GET since Hono answers HEAD with the GET route. Middleware is registered
+ * for every method, so a method counts when it matches more handlers than a
+ * method without routes does.
  */
 function allowedMethods(app: Hono<AppEnv>, path: string): string[] {
   const count = (method: string) => app.router.match(method, path)[0].length;
   const shared = count("PROBE");
-  return ROUTE_METHODS.filter((method) => count(method) > shared);
+  return ROUTE_METHODS.filter((method) => count(method) > shared)
+    .flatMap((method) => method === "GET" ? ["GET", "HEAD"] : [method]);
 }

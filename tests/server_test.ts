@@ -105,7 +105,7 @@ Deno.test({
         assertStringIncludes((await refit.json()).error, "use POST");
         const chart = await get("/d/sample/scatter.svg", { method: "POST" });
         assertEquals(chart.status, 405);
-        assertEquals(chart.headers.get("allow"), "GET");
+        assertEquals(chart.headers.get("allow"), "GET, HEAD");
         await chart.body?.cancel();
         const nowhere = await get("/no/such/page", { method: "POST" });
         assertEquals(nowhere.status, 404);
