@@ -112,8 +112,16 @@ export function renderClusterSizes(input: ClusterSizesInput): string {
   const tickStep = Math.ceil(
     bars.length / Math.max(1, plotWidth / TICK_SPACING),
   );
+  // Every tickStep-th bar gets a tick, and noise always does; a thinned tick
+  // too close to the noise tick is left out so the two labels never overlap.
+  const noiseIndex = bars.findIndex((bar) => bar.name === "noise");
   const ticks = bars
-    .filter((bar, index) => index % tickStep === 0 || bar.name === "noise")
+    .filter((bar, index) =>
+      bar.name === "noise" ||
+      (index % tickStep === 0 &&
+        (noiseIndex < 0 || index === noiseIndex ||
+          Math.abs(noiseIndex - index) >= tickStep))
+    )
     .map((bar) => bar.name);
 
   // Counts go above the bars only when the widest fits its bar, so they never

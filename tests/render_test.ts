@@ -702,6 +702,27 @@ Deno.test("cluster sizes counts only where they fit", () => {
   assert.equal(countLabels(many), 0);
 });
 
+Deno.test("cluster sizes tick labels keep apart", () => {
+  const sizes = Array.from({ length: 27 }, (_, i) => ({
+    label: i - 1,
+    count: 50 + i,
+  }));
+  for (const width of [200, 250, 300, 640]) {
+    const svg = renderClusterSizes({ sizes, width, height: 300 });
+    const start = svg.indexOf('aria-label="x-axis tick label"');
+    const axis = svg.slice(start, svg.indexOf("</g>", start));
+    const xs = [...axis.matchAll(/<text transform="translate\(([\d.]+),/g)]
+      .map((match) => Number(match[1]));
+    assert.ok(axis.includes(">noise</text>"), `no noise tick at ${width} px`);
+    for (let i = 1; i < xs.length; i++) {
+      assert.ok(
+        xs[i]! - xs[i - 1]! >= 20,
+        `ticks ${xs[i - 1]} and ${xs[i]} at ${width} px`,
+      );
+    }
+  }
+});
+
 Deno.test("cluster sizes by size order", () => {
   const text = allText(
     renderClusterSizes({
