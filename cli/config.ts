@@ -17,25 +17,27 @@ export interface ServeConfig {
   datasets: DatasetSource[];
 }
 
-const DATASET_KEYS = new Set([
-  "name",
-  "path",
-  "vector",
-  "features",
-  "dropInvalid",
-  "minClusterSize",
-  "minSamples",
-  "method",
-  "metric",
-  "epsilon",
-  "allowSingleCluster",
-  "seed",
-  "umap",
-  "nNeighbors",
-  "minDist",
-  "watch",
-  "watchFolder",
-]);
+/** Keys of a data set entry and the JSON type each takes. */
+const DATASET_KEY_TYPES: Record<string, "string" | "number" | "boolean"> = {
+  name: "string",
+  path: "string",
+  vector: "string",
+  features: "string",
+  dropInvalid: "boolean",
+  minClusterSize: "number",
+  minSamples: "number",
+  method: "string",
+  metric: "string",
+  epsilon: "number",
+  allowSingleCluster: "boolean",
+  seed: "number",
+  umap: "boolean",
+  nNeighbors: "number",
+  minDist: "number",
+  watch: "boolean",
+  watchFolder: "string",
+};
+const DATASET_KEYS = new Set(Object.keys(DATASET_KEY_TYPES));
 
 /**
  * Reads a config file such as
@@ -138,6 +140,18 @@ function readDataset(
       `Invalid ${where}: "name" and "path" must be strings`,
       { status: 400 },
     );
+  }
+  // A value of the wrong type would otherwise be dropped or converted quietly.
+  for (const [key, value] of Object.entries(entry)) {
+    const expected = DATASET_KEY_TYPES[key];
+    if (typeof value !== expected) {
+      throw new InputError(
+        `Data set "${entry.name}" (${where}): invalid "${key}" ${
+          JSON.stringify(value)
+        }: expected a ${expected}`,
+        { status: 400 },
+      );
+    }
   }
   const load: LoadOptions = { dropInvalidRows: entry.dropInvalid === true };
   if (typeof entry.vector === "string") {

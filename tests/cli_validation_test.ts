@@ -106,6 +106,13 @@ Deno.test("config value errors name data set", async () => {
       [{ minSamples: 1e99 }, "Invalid min_samples 1e+99"],
       [{ metric: "manhattan" }, 'Invalid metric "manhattan"'],
       [{ minDist: 3 }, "Invalid min_dist 3"],
+      [{ umap: "no" }, 'invalid "umap" "no": expected a boolean'],
+      [{ watch: "yes" }, 'invalid "watch" "yes": expected a boolean'],
+      [
+        { minClusterSize: "20" },
+        'invalid "minClusterSize" "20": expected a number',
+      ],
+      [{ epsilon: null }, 'invalid "epsilon" null: expected a number'],
     ];
     for (const [values, expected] of cases) {
       const path = `${folder}/config.json`;
