@@ -144,7 +144,8 @@ function readDataset(
   // A value of the wrong type would otherwise be dropped or converted quietly.
   for (const [key, value] of Object.entries(entry)) {
     const expected = DATASET_KEY_TYPES[key];
-    if (typeof value !== expected) {
+    const actual: string = typeof value;
+    if (actual !== expected) {
       throw new InputError(
         `Data set "${entry.name}" (${where}): invalid "${key}" ${
           JSON.stringify(value)
