@@ -144,11 +144,14 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   return parsed;
 }
 
+/** Decimal numbers only: Number() would also take "0x10", " 20" and "1_0". */
+const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+
 function convert(flag: string, kind: OptionKind, raw: string): string | number {
   if (kind === "string") return raw;
   const value = Number(raw);
   if (
-    raw.trim() === "" || !Number.isFinite(value) ||
+    !DECIMAL.test(raw) || !Number.isFinite(value) ||
     (kind === "integer" && !Number.isInteger(value))
   ) {
     throw new InputError(

@@ -3,7 +3,13 @@
  * integers beyond 2^53 - 1 are rejected like fractions, and a config file's
  * invalid value names the data set it belongs to.
  */
-import { assert, assertEquals, assertStringIncludes } from "./_assert.ts";
+import {
+  assert,
+  assertEquals,
+  assertStringIncludes,
+  assertThrows,
+} from "./_assert.ts";
+import { parseArgs } from "../cli/args.ts";
 import { readConfig } from "../cli/config.ts";
 import { InputError } from "../core/errors.ts";
 import { resolveFitParams } from "../core/fit/params.ts";
@@ -165,4 +171,19 @@ Deno.test("config accepts valid fit values", async () => {
   } finally {
     await Deno.remove(folder, { recursive: true });
   }
+});
+
+Deno.test("cli numbers must be decimal", () => {
+  for (const raw of ["0x10", " 20", "1_0", "20 ", "0b11", ""]) {
+    assertThrows(
+      () => parseArgs(["x.csv", "--min-cluster-size", raw]),
+      InputError,
+      `Invalid value "${raw}" for --min-cluster-size`,
+    );
+  }
+  for (const [raw, expected] of [["20", 20], ["+20", 20], ["2e1", 20]]) {
+    const parsed = parseArgs(["x.csv", "--min-cluster-size", raw as string]);
+    assertEquals(parsed.fit.minClusterSize, expected);
+  }
+  assertEquals(parseArgs(["x.csv", "--min-dist", ".5"]).fit.minDist, 0.5);
 });
