@@ -286,6 +286,11 @@ Deno.test({
         assertEquals(scatter.response.status, 200);
         checkSvg(scatter.text);
         assertEquals((await get("/d/tiny/clusters/-1")).status, 200);
+        const warning = server.logs.find((record) =>
+          record.event === "dataset.all_noise" && record.dataset === "tiny"
+        );
+        assert(warning, "no dataset.all_noise log line for tiny");
+        assertStringIncludes(String(warning.hint), "lower min_cluster_size");
       });
 
       await t.step("odd columns and exact bigint", async () => {

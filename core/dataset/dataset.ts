@@ -449,6 +449,19 @@ export class Dataset {
       timings: fit.timings,
       idChanges: changed,
     });
+    if (fit.clusterCount === 0 && fit.n > 0) {
+      const { minClusterSize } = this.params.hdbscan;
+      log.warn("dataset.all_noise", {
+        dataset: this.name,
+        datasetId: this.id,
+        rows: fit.n,
+        minClusterSize,
+        minSamples: fit.model.minSamples,
+        hint: fit.model.minSamples > minClusterSize
+          ? "every row is noise; lower min_samples, or allow a single cluster"
+          : "every row is noise; lower min_cluster_size, or allow a single cluster",
+      });
+    }
     this.events.publish("refit-finished", {
       reason,
       version: snapshot.version,
