@@ -9,30 +9,15 @@ import {
   assertStringIncludes,
 } from "./_assert.ts";
 import { adjustedRandIndex } from "./_ari.ts";
+import { runMain } from "./_cli.ts";
 import { report } from "./_report.ts";
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const REFERENCE = new URL("./fixtures/reference/", import.meta.url).pathname;
 
-async function runCluster(
+function runCluster(
   args: string[],
 ): Promise<{ code: number; stderr: string }> {
-  const command = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-sys",
-      MAIN,
-      "cluster",
-      ...args,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  });
-  const { code, stderr } = await command.output();
-  return { code, stderr: new TextDecoder().decode(stderr) };
+  return runMain(["cluster", ...args]);
 }
 
 function readColumn(path: string, column: string): Int32Array {

@@ -9,44 +9,18 @@ import {
   assertStringIncludes,
   assertThrows,
 } from "./_assert.ts";
+import { runMain } from "./_cli.ts";
 import { parseArgs } from "../cli/args.ts";
 import { readConfig } from "../cli/config.ts";
 import { InputError } from "../core/errors.ts";
 import { resolveFitParams } from "../core/fit/params.ts";
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const BLOBS = new URL("./fixtures/reference/blobs_2k.csv", import.meta.url)
   .pathname;
 
-async function runCli(
-  args: string[],
-): Promise<{ code: number; stderr: string }> {
-  const command = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-sys",
-      MAIN,
-      ...args,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  });
-  const { code, stderr } = await command.output();
-  return { code, stderr: new TextDecoder().decode(stderr) };
-}
-
-/** Returns the InputError that `run` throws, failing the test if it throws none or another error. */
+/** Returns the InputError that `run` throws, failing the test for none or another error. */
 function inputErrorOf(run: () => unknown): InputError {
-  try {
-    run();
-  } catch (error) {
-    assert(error instanceof InputError, `unexpected error: ${error}`);
-    return error;
-  }
-  throw new Error("expected an InputError, but none was thrown");
+  return assertThrows(run, InputError) as InputError;
 }
 
 Deno.test("fit params reject unsafe integers", () => {
@@ -84,7 +58,7 @@ Deno.test("cluster cli rejects 1e99 sizes", async () => {
   const out = await Deno.makeTempFile({ suffix: ".csv" });
   try {
     for (const flag of ["--min-cluster-size", "--min-samples"]) {
-      const { code, stderr } = await runCli([
+      const { code, stderr } = await runMain([
         "cluster",
         BLOBS,
         "--features",

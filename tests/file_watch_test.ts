@@ -25,21 +25,35 @@ function watchedDataset(path: string): Dataset {
   });
 }
 
+/**
+ * Runs `test` on a temporary CSV of 300 rows, its data set (still loading)
+ * and a watcher that polls only when the test calls `poll`, then cleans up.
+ */
+async function withWatchedCsv(
+  test: (path: string, dataset: Dataset, watcher: FileWatcher) => Promise<void>,
+): Promise<void> {
+  const restore = setLogSink(() => {});
+  const folder = await Deno.makeTempDir();
+  const path = `${folder}/rows.csv`;
+  await Deno.writeTextFile(path, csv(ROWS.slice(0, 300)));
+  const dataset = watchedDataset(path);
+  const watcher = new FileWatcher(dataset, { file: path, intervalMs: 60_000 });
+  try {
+    await test(path, dataset, watcher);
+  } finally {
+    watcher.stop();
+    dataset.close();
+    setLogSink(restore);
+    await Deno.remove(folder, { recursive: true });
+  }
+}
+
 Deno.test({
   name: "file watch appends complete new lines",
   sanitizeResources: false,
   sanitizeOps: false,
-  async fn() {
-    const restore = setLogSink(() => {});
-    const folder = await Deno.makeTempDir();
-    const path = `${folder}/rows.csv`;
-    await Deno.writeTextFile(path, csv(ROWS.slice(0, 300)));
-    const dataset = await watchedDataset(path);
-    const watcher = new FileWatcher(dataset, {
-      file: path,
-      intervalMs: 60_000,
-    });
-    try {
+  fn: () =>
+    withWatchedCsv(async (path, dataset, watcher) => {
       await watcher.start();
       assertEquals(dataset.snapshot!.rowCount, 300);
 
@@ -75,30 +89,15 @@ Deno.test({
       await watcher.poll();
       assertEquals(dataset.snapshot!.rowCount, 308);
       assertEquals(dataset.store!.inputRows[307], 307);
-    } finally {
-      watcher.stop();
-      dataset.close();
-      setLogSink(restore);
-      await Deno.remove(folder, { recursive: true });
-    }
-  },
+    }),
 });
 
 Deno.test({
   name: "file watch keeps rows written during first fit",
   sanitizeResources: false,
   sanitizeOps: false,
-  async fn() {
-    const restore = setLogSink(() => {});
-    const folder = await Deno.makeTempDir();
-    const path = `${folder}/rows.csv`;
-    await Deno.writeTextFile(path, csv(ROWS.slice(0, 300)));
-    const dataset = watchedDataset(path);
-    const watcher = new FileWatcher(dataset, {
-      file: path,
-      intervalMs: 60_000,
-    });
-    try {
+  fn: () =>
+    withWatchedCsv(async (path, dataset, watcher) => {
       // Rows arrive after the load has read the file, while the fit runs.
       while (dataset.store === null && dataset.status !== "failed") {
         await new Promise((resolve) => setTimeout(resolve, 5));
@@ -110,13 +109,7 @@ Deno.test({
       assertEquals(dataset.snapshot!.rowCount, 300);
       await watcher.poll();
       assertEquals(dataset.snapshot!.rowCount, 305);
-    } finally {
-      watcher.stop();
-      dataset.close();
-      setLogSink(restore);
-      await Deno.remove(folder, { recursive: true });
-    }
-  },
+    }),
 });
 
 Deno.test({
