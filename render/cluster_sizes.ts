@@ -112,8 +112,8 @@ export function renderClusterSizes(input: ClusterSizesInput): string {
   const tickStep = Math.ceil(
     bars.length / Math.max(1, plotWidth / TICK_SPACING),
   );
-  // Every tickStep-th bar gets a tick, and noise always does; a thinned tick
-  // too close to the noise tick is left out so the two labels never overlap.
+  // Every tickStep-th bar gets a tick, and noise always does. A thinned tick
+  // within one step of the noise tick is left out, so no two labels overlap.
   const noiseIndex = bars.findIndex((bar) => bar.name === "noise");
   const ticks = bars
     .filter((bar, index) =>

@@ -117,7 +117,7 @@ const ROUTE_METHODS = ["GET", "POST"];
 
 /**
  * Lists the methods with a route of their own for `path`, with HEAD after
- * GET since Hono answers HEAD with the GET route. Middleware is registered
+ * GET because Hono serves HEAD requests with the GET route. Middleware is registered
  * for every method, so a method counts when it matches more handlers than a
  * method without routes does.
  */

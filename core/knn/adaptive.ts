@@ -15,10 +15,11 @@ export const EXACT_KNN_MAX_ROWS = 20_000;
 
 /**
  * Smallest k that gets the exact graph at any size. NN-descent's joins grow
- * with k squared while the exact search hardly depends on k: on 50,000 rows
- * of 32 dimensions it took 3.0 s against 4.6 s at k = 15, but 13.3 s
- * against 5.0 s at k = 50 and 189 s against 8.1 s at k = 500, the
- * min_cluster_size of a typical notebook (docs/BENCHMARKS.md).
+ * with k squared, while the exact search hardly depends on k. On perf_50k
+ * (50,000 x 32) NN-descent took 2.9 s against 4.6 s at k = 15, but 13.3 s
+ * against 5.0 s at k = 50. At k = 500, the min_cluster_size of a typical
+ * notebook, the exact search took 8.4 s and NN-descent about 189 s
+ * (docs/BENCHMARKS.md, "kNN at large k").
  */
 export const EXACT_KNN_MIN_K = 32;
 

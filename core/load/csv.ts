@@ -8,7 +8,7 @@ const LF = 0x0a;
 const CR = 0x0d;
 const QUOTE = 0x22;
 
-/** Delimiters that the DuckDB 1.32 sniffer tries. */
+/** Delimiters that the sniffer of duckdb-wasm 1.32 tries. */
 const DELIMITERS = [",", "|", ";", "\t"];
 
 /** Maximum length, in characters, of the DuckDB reason that a message keeps. */
@@ -51,7 +51,7 @@ export function ingestCsv(
 
 /**
  * Returns the CSV bytes with every CRLF and lone CR line break outside quoted
- * fields replaced by LF. The DuckDB 1.32 sniffer rejects a file that mixes
+ * fields replaced by LF. The sniffer of duckdb-wasm 1.32 rejects a file that mixes
  * kinds of line break. Line breaks inside double-quoted fields keep their
  * bytes, so field values do not change. A file with one kind of line break is
  * returned as is, without a copy.
@@ -100,12 +100,12 @@ function hasMixedLineBreaks(bytes: Uint8Array): boolean {
 
 /**
  * Rejects a table that the sniffer read as one column although its header
- * contains a delimiter. DuckDB 1.32 falls back to that reading when a row has
+ * contains a delimiter. duckdb-wasm 1.32 falls back to that reading when a row has
  * more or fewer fields than the header, instead of raising an error. A
  * one-column file whose rows all match its header, such as one with a quoted
  * header `"last, first"`, is kept.
  *
- * NOTE: when the malformed row is the last one, DuckDB 1.32 may instead take
+ * NOTE: when the malformed row is the last one, duckdb-wasm 1.32 may instead take
  * it as the header and skip every row above it, so the load fails later with
  * "the table has no rows" and no line number.
  */
@@ -212,7 +212,7 @@ export function describeCsvError(
   }
   const reason = csvErrorReason(text).replaceAll(internalFile, fileName);
   const lineSize = reason.startsWith("Maximum line size");
-  // In line size errors DuckDB 1.32 reports a wrong line number (line 1 for
+  // In line size errors duckdb-wasm 1.32 reports a wrong line number (line 1 for
   // the third line of a test file), so that number is left out.
   const line = lineSize
     ? undefined
